@@ -1,0 +1,182 @@
+/**
+ * Configuration from the environment (and a quiet `.env`), exactly as the
+ * contract's table names it. A bad value is a ConfigError naming the variable;
+ * the entry point prints it on one stderr line and exits 2.
+ */
+import os from "node:os";
+import path from "node:path";
+
+export interface Config {
+  /** Web root of the real VICIdial; null means the embedded sandbox. */
+  vicidialUrl: string | null;
+  user: string;
+  pass: string;
+  source: string;
+  timeoutMs: number;
+  readOnly: boolean;
+  /** Canonical (upper-cased for comparison) campaign ids, or null for all. */
+  allowedCampaigns: string[] | null;
+  requireHttps: boolean;
+  allowedUrlHosts: string[] | null;
+  /** Absolute path of the JSON Lines audit log, or null when `off`. */
+  auditLog: string | null;
+  maxConcurrency: number;
+  /** Problems worth a stderr line at start, none fatal. */
+  warnings: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** The default sandbox login: VICIdial's classic first admin user. */
+export const SANDBOX_DEFAULT_USER = "6666";
+export const SANDBOX_DEFAULT_PASS = "1234";
+
+/** Characters VICIdial keeps in a password (facts §6); others are stripped. */
+const PASS_KEEPS = /^[A-Za-z0-9_-]*$/;
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  if (/^(true|1|yes|on)$/i.test(raw)) return true;
+  if (/^(false|0|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got ${n}`);
+  return n;
+}
+
+function list(env: NodeJS.ProcessEnv, name: string): string[] | null {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return null;
+  const items = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  return items.length > 0 ? items : null;
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/** Where per-user state lives: XDG on Unix, LOCALAPPDATA on Windows, ~/Library on macOS. */
+export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (process.platform === "win32") {
+    return path.join(env.LOCALAPPDATA ?? path.join(os.homedir(), "AppData", "Local"), "vicidial-alturl-mcp");
+  }
+  if (process.platform === "darwin") {
+    return path.join(os.homedir(), "Library", "Application Support", "vicidial-alturl-mcp");
+  }
+  return path.join(env.XDG_STATE_HOME || path.join(os.homedir(), ".local", "state"), "vicidial-alturl-mcp");
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const warnings: string[] = [];
+
+  const rawUrl = env.VICIDIAL_URL?.trim() || null;
+  let vicidialUrl: string | null = null;
+  if (rawUrl !== null) {
+    let parsed: URL;
+    try {
+      parsed = new URL(rawUrl);
+    } catch {
+      throw new ConfigError("VICIDIAL_URL", `not a URL: "${rawUrl}" (expected e.g. https://dialer.example.com)`);
+    }
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+      throw new ConfigError("VICIDIAL_URL", `must start with https:// (or http://), got "${parsed.protocol}"`);
+    }
+    if (parsed.username || parsed.password) {
+      throw new ConfigError("VICIDIAL_URL", "must not contain a user or password; use VICIDIAL_USER and VICIDIAL_PASS");
+    }
+    // Accept the web root or a URL that already ends in /vicidial/...: keep the root.
+    const root = parsed.pathname.replace(/\/vicidial(\/.*)?$/i, "").replace(/\/+$/, "");
+    vicidialUrl = `${parsed.protocol}//${parsed.host}${root}`;
+  }
+
+  let user = env.VICIDIAL_USER ?? "";
+  let pass = env.VICIDIAL_PASS ?? "";
+  if (vicidialUrl !== null) {
+    if (!user) throw new ConfigError("VICIDIAL_USER", "required when VICIDIAL_URL is set (the VICIdial API user)");
+    if (!pass) throw new ConfigError("VICIDIAL_PASS", "required when VICIDIAL_URL is set (the API user's password)");
+  } else {
+    user ||= SANDBOX_DEFAULT_USER;
+    pass ||= SANDBOX_DEFAULT_PASS;
+  }
+  if (!/^[A-Za-z0-9_-]+$/.test(user)) {
+    throw new ConfigError("VICIDIAL_USER", "VICIdial user ids hold only letters, digits, - and _");
+  }
+  if (!PASS_KEEPS.test(pass)) {
+    warnings.push(
+      "VICIDIAL_PASS holds characters VICIdial strips from passwords (it keeps only letters, digits, - and _): " +
+        "VICIdial compares the password without them, so the login may fail or match a different password. " +
+        "Set a password of letters, digits, - and _ on the user's VICIdial Users screen.",
+    );
+  }
+
+  const source = env.VICIDIAL_SOURCE?.trim() || "mcpalturl";
+  if (!/^[A-Za-z0-9]{2,20}$/.test(source)) {
+    throw new ConfigError("VICIDIAL_SOURCE", `letters and digits only, 2 to 20 of them (VICIdial strips the rest), got "${source}"`);
+  }
+
+  const requireHttps = bool(env, "VICIDIAL_REQUIRE_HTTPS", false);
+  if (vicidialUrl !== null && vicidialUrl.startsWith("http://")) {
+    const host = new URL(vicidialUrl).hostname;
+    if (!isLoopbackHost(host)) {
+      if (requireHttps) {
+        throw new ConfigError("VICIDIAL_URL", "VICIDIAL_REQUIRE_HTTPS is true but the URL is plain http://; use https://");
+      }
+      warnings.push(
+        `VICIDIAL_URL uses plain http:// to ${host}: the API password crosses the network in clear. Use https://.`,
+      );
+    }
+  }
+
+  const allowedCampaigns = list(env, "VICIDIAL_ALLOWED_CAMPAIGNS");
+  for (const c of allowedCampaigns ?? []) {
+    if (!/^[A-Za-z0-9_-]{2,8}$/.test(c)) {
+      throw new ConfigError("VICIDIAL_ALLOWED_CAMPAIGNS", `"${c}" is not a campaign id (2 to 8 letters, digits, - or _)`);
+    }
+  }
+  const allowedUrlHosts = list(env, "VICIDIAL_ALLOWED_URL_HOSTS")?.map((h) => h.toLowerCase()) ?? null;
+  for (const h of allowedUrlHosts ?? []) {
+    if (!/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(h)) {
+      throw new ConfigError("VICIDIAL_ALLOWED_URL_HOSTS", `"${h}" is not a host name (e.g. crm.example.com or *.example.com)`);
+    }
+  }
+
+  const auditRaw = env.VICIDIAL_AUDIT_LOG?.trim();
+  let auditLog: string | null;
+  if (auditRaw === undefined || auditRaw === "") auditLog = path.join(defaultStateDir(env), "audit.jsonl");
+  else if (auditRaw.toLowerCase() === "off") auditLog = null;
+  else auditLog = path.resolve(auditRaw);
+
+  return {
+    vicidialUrl,
+    user,
+    pass,
+    source,
+    timeoutMs: int(env, "VICIDIAL_TIMEOUT_MS", 15000, 100, 600000),
+    readOnly: bool(env, "VICIDIAL_READ_ONLY", false),
+    allowedCampaigns: allowedCampaigns?.map((c) => c.toUpperCase()) ?? null,
+    requireHttps,
+    allowedUrlHosts,
+    auditLog,
+    maxConcurrency: int(env, "VICIDIAL_MAX_CONCURRENCY", 4, 1, 64),
+    warnings,
+  };
+}

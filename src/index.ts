@@ -1,0 +1,169 @@
+#!/usr/bin/env node
+/**
+ * Entry point. `vicidial-alturl-mcp` runs the stdio server; `--http` the
+ * Streamable HTTP server; `doctor` prints the connection report for a person.
+ * With no VICIDIAL_URL everything runs on the embedded sandbox.
+ */
+import { config as loadDotenv } from "dotenv";
+import { ConfigError, loadConfig, type Config } from "./config.js";
+import { parseLogLevel } from "./log.js";
+import { createServices, type Services } from "./services.js";
+import { SERVER_NAME, SERVER_VERSION } from "./server.js";
+
+// quiet: dotenv must never write to stdout, which belongs to JSON-RPC.
+loadDotenv({ quiet: true });
+
+const HELP = `${SERVER_NAME} ${SERVER_VERSION}: MCP server for VICIdial Alt URLs
+
+Usage:
+  ${SERVER_NAME}                      stdio MCP server (for Claude Desktop, Cursor, VS Code, Inspector)
+  ${SERVER_NAME} --http [--port N] [--host H]
+                                      Streamable HTTP at http://H:N/mcp (default 127.0.0.1:3000)
+  ${SERVER_NAME} doctor               check the VICIdial connection and rights, for a person
+  ${SERVER_NAME} --help | --version
+
+Configuration: environment variables or a .env file (see .env.example).
+Without VICIDIAL_URL the server runs on an embedded VICIdial sandbox.`;
+
+interface Cli {
+  mode: "stdio" | "http" | "doctor" | "help" | "version";
+  port: number;
+  host: string;
+}
+
+function parseArgs(argv: string[]): Cli {
+  const cli: Cli = { mode: "stdio", port: 3000, host: "127.0.0.1" };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new ConfigError(a, "needs a value");
+      return v;
+    };
+    if (a === "doctor") cli.mode = "doctor";
+    else if (a === "--http") cli.mode = "http";
+    else if (a === "--help" || a === "-h") cli.mode = "help";
+    else if (a === "--version" || a === "-v") cli.mode = "version";
+    else if (a === "--port") {
+      const v = value();
+      if (!/^\d+$/.test(v) || Number(v) > 65535) throw new ConfigError("--port", `expected a port number, got "${v}"`);
+      cli.port = Number(v);
+    } else if (a === "--host") cli.host = value();
+    else throw new ConfigError(a, `unknown argument (see --help)`);
+  }
+  return cli;
+}
+
+interface Runtime {
+  services: Services;
+  sandboxInfo: { url: string; users: { user: string; pass: string; note?: string }[] } | null;
+  close(): Promise<void>;
+}
+
+async function connect(cfg: Config): Promise<Runtime> {
+  let baseUrl = cfg.vicidialUrl;
+  let sandboxInfo: Runtime["sandboxInfo"] = null;
+  let closeSandbox: () => Promise<void> = async () => {};
+  if (baseUrl === null) {
+    // Loaded only when needed: a real deployment never pays for it at start.
+    const { startSandbox } = await import("./sandbox/index.js");
+    const sb = await startSandbox();
+    baseUrl = sb.url;
+    sandboxInfo = { url: sb.url, users: sb.users };
+    closeSandbox = () => sb.close();
+  }
+  const services = createServices(cfg, baseUrl, { sandbox: sandboxInfo !== null, logLevel: parseLogLevel(process.env.LOG_LEVEL) });
+  for (const w of cfg.warnings) services.log.warn(w);
+  return {
+    services,
+    sandboxInfo,
+    async close() {
+      await services.client.close().catch(() => {});
+      await closeSandbox().catch(() => {});
+    },
+  };
+}
+
+function banner(rt: Runtime, how: string): string {
+  const s = rt.services;
+  const lines = [`${SERVER_NAME} ${SERVER_VERSION}: ${how}`];
+  if (rt.sandboxInfo) {
+    lines.push(`Using the embedded VICIdial SANDBOX at ${rt.sandboxInfo.url} (not a real call centre), as user ${s.config.user}.`);
+    lines.push("Sandbox users: " + rt.sandboxInfo.users.map((u) => `${u.user}${u.note ? ` (${u.note})` : ""}`).join(", "));
+    lines.push("Set VICIDIAL_URL, VICIDIAL_USER and VICIDIAL_PASS to use a real VICIdial.");
+  } else {
+    lines.push(`Using VICIdial at ${s.client.baseUrl} as user ${s.config.user}${s.config.readOnly ? " (read-only)" : ""}.`);
+  }
+  return lines.join("\n");
+}
+
+async function runStdio(rt: Runtime): Promise<void> {
+  const { StdioServerTransport } = await import("@modelcontextprotocol/sdk/server/stdio.js");
+  const { createServer } = await import("./server.js");
+  const server = createServer(rt.services);
+  if (process.stdin.isTTY) {
+    process.stderr.write(
+      `${banner(rt, "stdio MCP server")}\n` +
+        "It speaks JSON-RPC on stdin/stdout and is meant to be started by an MCP client, not typed at.\n" +
+        `Connect a client with: { "command": "npx", "args": ["-y", "${SERVER_NAME}"] } (see README), or try: npx @modelcontextprotocol/inspector node dist/index.js\n` +
+        "Press Ctrl-C to stop.\n",
+    );
+  }
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    await server.close().catch(() => {});
+    await rt.close();
+    process.exit(0);
+  };
+  process.stdin.on("end", shutdown);
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+  await server.connect(new StdioServerTransport());
+  rt.services.log.debug("stdio transport connected");
+}
+
+async function runDoctor(rt: Runtime): Promise<number> {
+  const { runChecks, reportText } = await import("./tools/checkConnection.js");
+  const report = await runChecks(rt.services);
+  const head = rt.sandboxInfo ? "(embedded sandbox: set VICIDIAL_URL to check a real VICIdial)\n" : "";
+  process.stdout.write(head + rt.services.redactor.text(reportText(report)) + "\n"); // stdout-ok: doctor is for a person, not JSON-RPC
+  return report.ok ? 0 : 1;
+}
+
+async function main(): Promise<void> {
+  let cli: Cli;
+  let cfg: Config;
+  try {
+    cli = parseArgs(process.argv.slice(2));
+    if (cli.mode === "help" || cli.mode === "version") {
+      process.stdout.write((cli.mode === "help" ? HELP : SERVER_VERSION) + "\n"); // stdout-ok: not in stdio mode
+      return;
+    }
+    cfg = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${SERVER_NAME}: configuration error: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const rt = await connect(cfg);
+  if (cli.mode === "doctor") {
+    const code = await runDoctor(rt);
+    await rt.close();
+    process.exit(code);
+  }
+  if (cli.mode === "http") {
+    const { runHttp } = await import("./http.js");
+    await runHttp(rt.services, { host: cli.host, port: cli.port, banner: banner(rt, "Streamable HTTP server"), onClose: () => rt.close() });
+    return;
+  }
+  await runStdio(rt);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${SERVER_NAME}: fatal: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+});

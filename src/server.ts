@@ -1,0 +1,36 @@
+/**
+ * The server factory: one McpServer with the tools this configuration allows
+ * (read-only mode registers no write tool at all). Transports live apart
+ * (src/index.ts for stdio, src/http.ts for Streamable HTTP).
+ */
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Services } from "./services.js";
+import { registerTool, useOwnInputValidation } from "./tools/framework.js";
+import { ALL_TOOLS } from "./tools/index.js";
+
+export const SERVER_NAME = "vicidial-alturl-mcp";
+export const SERVER_VERSION = "0.1.0";
+
+function instructions(s: Services): string {
+  const lines = [
+    "Manages VICIdial Alternate Dispo URLs (Alt URLs): web addresses VICIdial itself fetches in the background after an agent dispositions a call (dispo), at call start (start) or when no agent is free (noagent), so a CRM or order system hears about the call. Agents never see them.",
+    "Start with list_campaigns, then list_alt_urls. A campaign's Alt URLs only fire when its Dispo Call URL is ALT (enable_alt_url_mode). Every write takes dry_run; set_alt_url matches an existing row by its statuses.",
+    "Users may use a tutorial's words (dispo_code, alt_url, delete_url=Y): they mean statuses, url and delete_alt_url. VICIdial's API reaches campaigns only, not in-groups or lists.",
+  ];
+  if (s.config.readOnly) lines.push("Read-only mode: no write tool is available.");
+  if (s.sandbox) lines.push("SANDBOX: this server talks to an embedded practice VICIdial, not a real call centre. Every result carries sandbox: true. Nothing done here affects real calls.");
+  return lines.join("\n\n");
+}
+
+export function createServer(services: Services): McpServer {
+  const server = new McpServer(
+    { name: SERVER_NAME, version: SERVER_VERSION, title: "VICIdial Alt URLs" },
+    { capabilities: { tools: {}, logging: {} }, instructions: instructions(services) },
+  );
+  useOwnInputValidation(server);
+  for (const tool of ALL_TOOLS) {
+    if (tool.write && services.config.readOnly) continue;
+    registerTool(server, services, tool);
+  }
+  return server;
+}

@@ -1,0 +1,97 @@
+import { z } from "zod";
+import { ToolError } from "../client/errors.js";
+import { ALL_STATUSES } from "../core/altUrl.js";
+import { checkTemplate } from "../core/templateVars.js";
+import { prepareAltUrl } from "../core/urlPolicy.js";
+import { audited, confirmWithPerson, isUnknownOutcome, readAltUrls } from "./altUrlOps.js";
+import { defineTool } from "./framework.js";
+import { withWarnings } from "./format.js";
+import { altUrlSchema, campaignId, dryRun, plannedRequestSchema, warningsSchema } from "./schemas.js";
+import { applyDesired, pickTarget } from "./setAltUrl.js";
+
+const PRESERVED_DESCRIPTION = "Previous Dispo Call URL kept when switching to ALT";
+
+export const enableAltUrlMode = defineTool({
+  name: "enable_alt_url_mode",
+  title: "Switch a campaign's dispo URL to ALT",
+  description:
+    "Switch a campaign's Dispo Call URL to ALT so that its dispo Alt URLs fire (update_campaign dispo_call_url=ALT). This OVERWRITES the campaign's single old Dispo Call URL, which VICIdial's API cannot read first: ask the person for it and pass it as preserve_url, and it is added right after the switch as an active Alt URL for ---ALL--- statuses so calls keep reaching it. A campaign already in ALT mode is left alone (action unchanged). Start and no-agent URLs can only be switched on VICIdial's admin pages. Asks the person to confirm when the client supports it.",
+  inputSchema: {
+    campaign_id: campaignId,
+    preserve_url: z
+      .string()
+      .optional()
+      .describe("The campaign's current Dispo Call URL (as shown in VICIdial Admin > Campaigns > Detail), to keep firing as an Alt URL after the switch"),
+    allow_credential_variables: z.boolean().default(false).describe("Allow --A--pass--B-- / --A--phone_pass--B-- in preserve_url (they put passwords into URLs VICIdial logs)"),
+    dry_run: dryRun,
+  },
+  outputSchema: {
+    action: z.enum(["updated", "unchanged"]).describe("updated: switched to ALT; unchanged: it already was"),
+    campaign_id: z.string().describe("Campaign id as VICIdial spells it"),
+    preserved_alt_url: altUrlSchema.nullable().describe("The Alt URL made from preserve_url, when one was added"),
+    warnings: warningsSchema,
+    dry_run: z.boolean().describe("True when nothing was sent"),
+    requests: z.array(plannedRequestSchema).describe("Dry run: the exact requests that would be sent"),
+  },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+  write: true,
+  async handler(a, ctx) {
+    const s = ctx.services;
+    const warnings: string[] = [];
+    let preserve: string | null = null;
+    if (a.preserve_url !== undefined) {
+      const p = prepareAltUrl(a.preserve_url, { requireHttps: s.config.requireHttps, allowedHosts: s.config.allowedUrlHosts }, "preserve_url");
+      warnings.push(...p.warnings, ...checkTemplate(p.url, { allowCredentialVariables: a.allow_credential_variables }, "preserve_url").warnings);
+      preserve = p.url;
+    }
+    const resolved = await s.campaigns.resolve(a.campaign_id);
+    warnings.push(...resolved.warnings);
+    const campaign = resolved.id;
+    const desired = preserve ? { url: preserve, statuses: [ALL_STATUSES], active: true, rank: 1, description: PRESERVED_DESCRIPTION } : null;
+
+    const out = await s.locks.run(campaign.toUpperCase(), async () => {
+      if (await s.client.probeAltMode(campaign, "dispo")) {
+        if (preserve) warnings.push("preserve_url was not added: the campaign is already in ALT mode, so its old single Dispo Call URL had already been replaced. If calls should reach that URL, add it with set_alt_url.");
+        return { action: "unchanged" as const, preserved: null, requests: [] };
+      }
+      if (a.dry_run) {
+        const requests = [s.client.planDispoAlt(campaign)];
+        if (desired) requests.push(s.client.planAltUrlWrite(campaign, "dispo", "NEW", { active: "Y", url_rank: 1, url_statuses: ALL_STATUSES, url_description: PRESERVED_DESCRIPTION, url_address: desired.url }));
+        return { action: "updated" as const, preserved: null, requests };
+      }
+      await confirmWithPerson(
+        ctx,
+        `Switch campaign ${campaign}'s Dispo Call URL to ALT? Its current Dispo Call URL will be overwritten` +
+          (preserve ? ` and re-added as an Alt URL for every status: ${preserve}` : " and NOT kept (no preserve_url was given)") + ".",
+      );
+      await audited(s, { tool: "enable_alt_url_mode", campaign_id: campaign, url_type: "dispo", action: "updated", before: { dispo_call_url: "(not ALT; not readable through the API)" }, after: { dispo_call_url: "ALT" } }, async () => {
+        try {
+          await s.client.setDispoCallUrlAlt(campaign);
+        } catch (err) {
+          if (!isUnknownOutcome(err)) throw err;
+        }
+        if (!(await s.client.probeAltMode(campaign, "dispo"))) {
+          throw new ToolError({ code: "VERIFY_FAILED", message: `Campaign ${campaign} is still not in ALT mode after the switch was sent.`, cause: "VICIdial did not apply dispo_call_url=ALT.", fix: 'Set "Dispo Call URL" to ALT in VICIdial Admin > Campaigns > (campaign) > Detail.' });
+        }
+        return {};
+      });
+      if (!desired) {
+        warnings.push("No preserve_url was given: the campaign's previous Dispo Call URL no longer fires. If it should, add it with set_alt_url and statuses [\"---ALL---\"].");
+        return { action: "updated" as const, preserved: null, requests: [] };
+      }
+      const read = await readAltUrls(s, campaign, "dispo");
+      const target = pickTarget(read.rows, undefined, desired.statuses, campaign, "dispo");
+      const saved = await applyDesired(s, campaign, "dispo", read.rows, target, desired, false, "enable_alt_url_mode");
+      return { action: "updated" as const, preserved: saved.alt_url, requests: [] };
+    });
+    const text = a.dry_run && out.action === "updated"
+      ? `Dry run: would switch campaign ${campaign} to ALT${preserve ? " and add the preserved URL as an Alt URL" : ""}. Nothing was sent.`
+      : out.action === "unchanged"
+        ? `Campaign ${campaign} is already in ALT mode; nothing was sent.`
+        : `Switched campaign ${campaign}'s Dispo Call URL to ALT${out.preserved ? `; its previous URL fires on every status as Alt URL ${out.preserved.id}` : ""}.`;
+    return {
+      structured: { action: out.action, campaign_id: campaign, preserved_alt_url: out.preserved, warnings, dry_run: a.dry_run, requests: out.requests },
+      text: withWarnings(text, warnings),
+    };
+  },
+});
