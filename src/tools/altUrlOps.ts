@@ -9,7 +9,7 @@ import { TransportError } from "../client/http.js";
 import type { AltUrlFields } from "../client/vicidial.js";
 import { byRank, toAltUrl, type AltUrl, type UrlType } from "../core/altUrl.js";
 import type { AuditEntry } from "../core/audit.js";
-import { unsendableStatusChars } from "../core/fields.js";
+import { sameStatusSet, unsendableStatusChars } from "../core/fields.js";
 import type { Services } from "../services.js";
 import type { ToolContext } from "./framework.js";
 
@@ -80,7 +80,9 @@ export function assertWritable(row: AltUrl): void {
   });
 }
 
-function same(a: unknown, b: unknown): boolean {
+function same(key: DesiredKey, a: unknown, b: unknown): boolean {
+  // Order carries no meaning in statuses or lists: VICIdial matches tokens.
+  if ((key === "statuses" || key === "lists") && Array.isArray(a) && Array.isArray(b)) return sameStatusSet(a as string[], b as string[]);
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
@@ -91,7 +93,7 @@ export function diff(before: AltUrl | null, desired: Desired): Changes {
     const want = desired[k];
     if (want === undefined) continue;
     const had = before ? before[k] : null;
-    if (!same(had, want)) changes[k] = { before: had, after: want };
+    if (!same(k, had, want)) changes[k] = { before: had, after: want };
   }
   return changes;
 }
