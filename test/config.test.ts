@@ -1,0 +1,70 @@
+/** Configuration exactly as the contract's table; a bad value is one stderr line and exit 2. */
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+import { runCli } from "./helpers/harness.js";
+
+const real = { VICIDIAL_URL: "https://dialer.example.com", VICIDIAL_USER: "apiuser", VICIDIAL_PASS: "apipass8" };
+
+function variableOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).variable;
+  }
+  return "none";
+}
+
+describe("loadConfig", () => {
+  it("defaults: sandbox with the classic admin user", () => {
+    const c = loadConfig({ XDG_STATE_HOME: "/tmp/state" });
+    expect(c).toMatchObject({ vicidialUrl: null, user: "6666", source: "mcpalturl", timeoutMs: 15000, readOnly: false, allowedCampaigns: null, requireHttps: false, allowedUrlHosts: null, maxConcurrency: 4 });
+    if (process.platform === "linux") expect(c.auditLog).toBe("/tmp/state/vicidial-alturl-mcp/audit.jsonl");
+  });
+
+  it("reads every variable", () => {
+    const c = loadConfig({ ...real, VICIDIAL_SOURCE: "crm2", VICIDIAL_TIMEOUT_MS: "5000", VICIDIAL_READ_ONLY: "true", VICIDIAL_ALLOWED_CAMPAIGNS: "2001, sales2", VICIDIAL_REQUIRE_HTTPS: "1", VICIDIAL_ALLOWED_URL_HOSTS: "crm.example.com,*.example.org", VICIDIAL_AUDIT_LOG: "off", VICIDIAL_MAX_CONCURRENCY: "8" });
+    expect(c).toMatchObject({ vicidialUrl: "https://dialer.example.com", source: "crm2", timeoutMs: 5000, readOnly: true, allowedCampaigns: ["2001", "SALES2"], requireHttps: true, allowedUrlHosts: ["crm.example.com", "*.example.org"], auditLog: null, maxConcurrency: 8 });
+  });
+
+  it("keeps the web root when given a /vicidial/ URL", () => {
+    expect(loadConfig({ ...real, VICIDIAL_URL: "https://dialer.example.com/vicidial/non_agent_api.php" }).vicidialUrl).toBe("https://dialer.example.com");
+  });
+
+  it("names the variable of every bad value", () => {
+    expect(variableOf({ VICIDIAL_URL: "https://d.example.com", VICIDIAL_PASS: "x" })).toBe("VICIDIAL_USER");
+    expect(variableOf({ VICIDIAL_URL: "https://d.example.com", VICIDIAL_USER: "x" })).toBe("VICIDIAL_PASS");
+    expect(variableOf({ ...real, VICIDIAL_URL: "dialer" })).toBe("VICIDIAL_URL");
+    expect(variableOf({ ...real, VICIDIAL_SOURCE: "mcp-alt" })).toBe("VICIDIAL_SOURCE");
+    expect(variableOf({ ...real, VICIDIAL_TIMEOUT_MS: "soon" })).toBe("VICIDIAL_TIMEOUT_MS");
+    expect(variableOf({ ...real, VICIDIAL_READ_ONLY: "maybe" })).toBe("VICIDIAL_READ_ONLY");
+    expect(variableOf({ ...real, VICIDIAL_MAX_CONCURRENCY: "0" })).toBe("VICIDIAL_MAX_CONCURRENCY");
+    expect(variableOf({ ...real, VICIDIAL_ALLOWED_CAMPAIGNS: "TOOLONGID9" })).toBe("VICIDIAL_ALLOWED_CAMPAIGNS");
+    expect(variableOf({ ...real, VICIDIAL_ALLOWED_URL_HOSTS: "https://crm.example.com/" })).toBe("VICIDIAL_ALLOWED_URL_HOSTS");
+    expect(variableOf({ ...real, VICIDIAL_URL: "http://dialer.example.com", VICIDIAL_REQUIRE_HTTPS: "true" })).toBe("VICIDIAL_URL");
+  });
+
+  it("warns about plain http to another host and about passwords VICIdial strips", () => {
+    const c = loadConfig({ ...real, VICIDIAL_URL: "http://dialer.example.com", VICIDIAL_PASS: "pa$$;word" });
+    expect(c.warnings.join("\n")).toMatch(/in clear/);
+    expect(c.warnings.join("\n")).toMatch(/strips/);
+    expect(c.warnings.join("\n")).not.toContain("pa$$;word");
+    expect(loadConfig({ ...real, VICIDIAL_URL: "http://127.0.0.1:8080" }).warnings).toEqual([]);
+  });
+});
+
+describe("the CLI with a bad value", () => {
+  it("prints one stderr line naming the variable and exits 2, stdout untouched", async () => {
+    const r = await runCli([], { ...real, VICIDIAL_TIMEOUT_MS: "-5" });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/VICIDIAL_TIMEOUT_MS/);
+  });
+
+  it("warns on stderr when the password holds characters VICIdial strips, without showing it", async () => {
+    const r = await runCli(["doctor"], { VICIDIAL_URL: "http://127.0.0.1:9", VICIDIAL_USER: "6666", VICIDIAL_PASS: "12#34", VICIDIAL_TIMEOUT_MS: "2000" });
+    expect(r.stderr).toMatch(/VICIDIAL_PASS holds characters VICIdial strips/);
+    expect(r.stderr + r.stdout).not.toContain("12#34");
+  });
+});
