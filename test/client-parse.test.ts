@@ -209,7 +209,9 @@ describe("the admin page", () => {
       return out.kind === "error" ? out.error.code : out.kind;
     };
     expect(code("Login incorrect, please try again: |6666|nope|BAD|\n", 401)).toBe("AUTH_FAILED");
-    expect(code("You do not have permissions to modify campaigns")).toBe("PERMISSION_DENIED");
+    expect(code("You do not have permissions to modify campaigns\n")).toBe("PERMISSION_DENIED");
+    expect(code("Too many login attempts, try again in 15 minutes: |6666|LOCK|\n")).toBe("ACCOUNT_LOCKED");
+    expect(code("Your IP Address is not allowed: 10.0.0.9: |6666|IPBLOCK|\n")).toBe("IP_NOT_ALLOWED");
     expect(code("ERROR: no entry type defined:")).toBe("INVALID_INPUT");
     expect(code(page("ERROR: You must fill in all fields:  ||ALTTEST|campaign|dispo|"))).toBe("INVALID_INPUT");
     expect(code(page("This URL is not set ALTcampaign|dispo|Dispo Call"))).toBe("ALT_MODE_OFF");

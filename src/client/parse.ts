@@ -204,7 +204,11 @@ export function parseAdminAnswer(res: HttpResponse, what: string): AdminOutcome 
   if (body.trim() === "ERROR: ID not defined:") return { kind: "probe_ok" };
   const deleted = /<b>1 MULTI URL DELETED \(ID: (\d+)\)<\/b>/.exec(body);
   if (deleted) return { kind: "deleted", id: Number(deleted[1]) };
+  // A lock or IP block is answered with HTTP 200 on this page (admin_url_multi.php 2.14-9).
   const known = [
+    /Too many login attempts, try again in 15 minutes[^\n<]*/,
+    /Your IP Address is not allowed[^\n<]*/,
+    /Login incorrect, please try again[^\n<]*/,
     /You do not have permissions? to modify campaigns[^\n<]*/,
     /ERROR: no entry type defined:/,
     /ERROR: You must fill in all fields:[^\n<]*/,

@@ -1,0 +1,48 @@
+/**
+ * What a sandbox handler returns, and the request context it gets. Handlers
+ * are synchronous and pure apart from state changes, so the server can run,
+ * delay, cut or drop a response (fault injection) after the fact.
+ */
+import type { RequestParams } from "./params.js";
+import type { SandboxState } from "./state.js";
+
+/** non_agent_api.php sets this header itself (lower-case utf-8). */
+export const API_CONTENT_TYPE = "text/html; charset=utf-8";
+/** Apache's AddDefaultCharset, for pages that set no header of their own. */
+export const APACHE_CONTENT_TYPE = "text/html; charset=UTF-8";
+
+export interface SandboxResponse {
+  status: number;
+  /** reason phrase when Node's default differs from PHP's */
+  statusMessage?: string;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export interface RequestContext {
+  state: SandboxState;
+  params: RequestParams;
+  basic?: { user: string; pass: string };
+  /** client IP, IPv4-mapped prefix removed */
+  ip: string;
+  now: number;
+}
+
+export function textResponse(
+  body: string,
+  contentType: string,
+  status = 200,
+  extra: Record<string, string> = {},
+): SandboxResponse {
+  return { status, headers: { "Content-Type": contentType, ...extra }, body: Buffer.from(body, "utf8") };
+}
+
+/** A plain-text API answer (always HTTP 200 unless stated). */
+export function apiText(body: string, status = 200): SandboxResponse {
+  return textResponse(body, API_CONTENT_TYPE, status);
+}
+
+/** PHP fatal error: HTTP 500 with an empty body (headers already sent by the script). */
+export function phpFatal(contentType = API_CONTENT_TYPE): SandboxResponse {
+  return textResponse("", contentType, 500);
+}

@@ -1,0 +1,147 @@
+/**
+ * Public types of the embedded VICIdial sandbox. Other parts of the project
+ * (the MCP server, its tests, the CLI) depend on these names: keep them.
+ */
+
+export interface SandboxUser {
+  user: string;
+  pass: string;
+  user_level: number;
+  user_group: string;
+  active: "Y" | "N";
+  vdc_agent_api_access: 0 | 1;
+  modify_campaigns: 0 | 1;
+  view_reports: 0 | 1;
+  /** " ALL_FUNCTIONS " or " update_alt_url campaigns_list " (spaces around each name, like VICIdial stores it) */
+  api_allowed_functions: string;
+  /** human description for the CLI listing */
+  note?: string;
+}
+
+export interface SandboxUserGroup {
+  user_group: string;
+  /** " -ALL-CAMPAIGNS- - -" or " 2001 2002 -" */
+  allowed_campaigns: string;
+  /** when set, only these client IPs may use the API/admin, others get IPBLOCK */
+  api_ip_list?: string[];
+}
+
+export interface SandboxCampaign {
+  campaign_id: string;
+  campaign_name: string;
+  active: "Y" | "N";
+  user_group: string;
+  dial_method: string;
+  dial_level: string;
+  lead_order: string;
+  dial_statuses: string;
+  dial_timeout: string;
+  dial_prefix: string;
+  manual_dial_prefix: string;
+  three_way_dial_prefix: string;
+  dispo_call_url: string;
+  start_call_url?: string;
+  na_call_url?: string;
+}
+
+export interface SandboxAltUrl {
+  url_id: number;
+  campaign_id: string;
+  entry_type: "campaign" | "ingroup" | "list";
+  active: "Y" | "N";
+  url_type: string;
+  url_rank: number;
+  url_statuses: string;
+  url_description: string;
+  url_lists: string;
+  url_call_length: number;
+  url_address: string;
+}
+
+export interface SandboxInboundGroup {
+  group_id: string;
+  dispo_call_url: string;
+}
+
+export interface SandboxSeed {
+  user_groups: SandboxUserGroup[];
+  users: SandboxUser[];
+  campaigns: SandboxCampaign[];
+  inbound_groups?: SandboxInboundGroup[];
+  vicidial_url_multi: SandboxAltUrl[];
+  next_url_id?: number;
+}
+
+export type FaultMode =
+  | "latency"
+  | "hang"
+  | "http500-empty"
+  | "html-error"
+  | "reset-before-response"
+  | "reset-after-apply"
+  | "truncated-body"
+  | "garbage";
+
+export interface FaultRule {
+  mode: FaultMode;
+  /** for "latency"; also usable as extra delay with other modes */
+  latencyMs?: number;
+  match?: {
+    path?: "api" | "admin";
+    /** e.g. "update_alt_url" */
+    function?: string;
+    /** true = only requests that can change data: update_alt_url with alt_url_id not LIST, update_campaign, admin delete (false = only the others) */
+    write?: boolean;
+  };
+  /** apply to this many matching requests then stop; default unlimited */
+  times?: number;
+}
+
+export interface SandboxRequestRecord {
+  method: string;
+  path: string;
+  /** decoded, GET then POST; the value of `pass` is replaced by "***" */
+  params: [string, string][];
+  basicUser?: string;
+  /** 0 while unanswered, and for requests that never got a status line (hang, reset) */
+  status: number;
+  at: number;
+}
+
+export interface SandboxStats {
+  requests: number;
+  inFlight: number;
+  maxInFlight: number;
+  failedLogins: Record<string, number>;
+  log: SandboxRequestRecord[];
+}
+
+export interface SandboxOptions {
+  /** default 127.0.0.1 */
+  host?: string;
+  /** default 0 = ephemeral */
+  port?: number;
+  /** default: defaultSeed() */
+  seed?: SandboxSeed;
+  /** ms clock, for lockout tests */
+  now?: () => number;
+}
+
+export interface Sandbox {
+  /** web root, e.g. "http://127.0.0.1:43123" (endpoints are under /vicidial/) */
+  url: string;
+  port: number;
+  /** as seeded (for the CLI/server banner) */
+  users: SandboxUser[];
+  /** live counters; log holds every request (passwords are not recorded) */
+  stats(): SandboxStats;
+  /** zero requests/maxInFlight/log (not failed logins) */
+  resetStats(): void;
+  /** replaces the active rules; [] clears */
+  setFaults(rules: FaultRule[]): void;
+  /** canonical JSON of all mutable data, for "byte-identical before and after" assertions */
+  dump(): string;
+  resetFailedLogins(user?: string): void;
+  /** closes server and all sockets (including hung ones) promptly */
+  close(): Promise<void>;
+}
