@@ -4,6 +4,8 @@
  * (src/index.ts for stdio, src/http.ts for Streamable HTTP).
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { registerPrompts } from "./prompts.js";
+import { registerResources } from "./resources.js";
 import type { Services } from "./services.js";
 import { registerTool, useOwnInputValidation } from "./tools/framework.js";
 import { ALL_TOOLS } from "./tools/index.js";
@@ -25,12 +27,14 @@ function instructions(s: Services): string {
 export function createServer(services: Services): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION, title: "VICIdial Alt URLs" },
-    { capabilities: { tools: {}, logging: {} }, instructions: instructions(services) },
+    { capabilities: { tools: {}, logging: {}, resources: {}, prompts: {}, completions: {} }, instructions: instructions(services) },
   );
   useOwnInputValidation(server);
   for (const tool of ALL_TOOLS) {
     if (tool.write && services.config.readOnly) continue;
     registerTool(server, services, tool);
   }
+  registerResources(server, services);
+  registerPrompts(server, services);
   return server;
 }

@@ -1,0 +1,87 @@
+/**
+ * MCP prompts: the two jobs administrators ask for most, written as a first
+ * message that walks the assistant through the safe order of tool calls
+ * (look, dry run, write, confirm).
+ */
+import { completable } from "@modelcontextprotocol/sdk/server/completable.js";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import type { Services } from "./services.js";
+
+function campaignArg(s: Services) {
+  return completable(z.string().describe('The VICIdial campaign id, e.g. "2001"'), async (value) => {
+    try {
+      const prefix = value.toUpperCase();
+      return (await s.campaigns.visible()).map((c) => c.campaign_id).filter((id) => id.toUpperCase().startsWith(prefix));
+    } catch {
+      return [];
+    }
+  });
+}
+
+const user = (text: string) => ({ messages: [{ role: "user" as const, content: { type: "text" as const, text } }] });
+
+export function routeDispositionText(a: { campaign_id: string; status: string; url: string }, readOnly: boolean): string {
+  const steps = readOnly
+    ? [
+        `1. Call list_alt_urls for campaign ${a.campaign_id} (url_type dispo) and tell me whether a row already covers status ${a.status}.`,
+        `2. Call preview_dispo_urls with campaign_id ${a.campaign_id} and status ${a.status} to show what fires today, and whether the campaign is in ALT mode.`,
+        "3. This server is read-only, so it cannot make the change: tell me exactly what to enter in VICIdial Admin > Campaigns > (campaign) > Alt URLs (statuses, URL, active, rank).",
+      ]
+    : [
+        `1. Call list_alt_urls for campaign ${a.campaign_id} (url_type dispo) and tell me whether a row already has exactly the status ${a.status} (set_alt_url then updates that row instead of adding a second one).`,
+        "   If any step answers ALT_MODE_OFF, stop and ask me before calling enable_alt_url_mode: it overwrites the campaign's current Dispo Call URL, so ask me for that URL to pass as preserve_url.",
+        `2. Call set_alt_url with campaign_id ${a.campaign_id}, statuses ["${a.status}"], url ${JSON.stringify(a.url)} and dry_run: true. Show me the changes and any warnings (characters encoded, unknown template variables).`,
+        "3. If I agree, call set_alt_url again with the same arguments and dry_run: false.",
+        `4. Confirm with preview_dispo_urls for campaign ${a.campaign_id} and status ${a.status}: the new URL must be among the rows that fire, with its template variables filled.`,
+      ];
+  return [
+    `Route the disposition ${a.status} on VICIdial campaign ${a.campaign_id} to ${a.url}.`,
+    "VICIdial fetches the URL itself in the background after the agent picks that disposition; agents never see it. Work in this order and show me the result of each step:",
+    ...steps,
+    "Never use the password template variables (--A--pass--B--, --A--phone_pass--B--) unless I explicitly ask for them.",
+  ].join("\n");
+}
+
+export function auditCampaignText(campaignId: string): string {
+  return [
+    `Audit the Alt URLs of VICIdial campaign ${campaignId} and report the risks. Read only: change nothing.`,
+    "1. Call check_connection and tell me about any problem it reports.",
+    `2. Call list_alt_urls for campaign ${campaignId} three times: url_type dispo, start and noagent.`,
+    `3. Call preview_dispo_urls for campaign ${campaignId} with the common statuses SALE, CALLBK, NI, DNC and with any other status the dispo rows name, to see what fires for each.`,
+    "4. Report, as a short list with the row ids:",
+    "   - whether the campaign is in ALT mode (if not, none of its dispo Alt URLs fire at all);",
+    "   - inactive rows (they never fire: still needed?);",
+    "   - rows with empty statuses (they never fire);",
+    "   - plain http:// URLs (data crosses the network unencrypted);",
+    "   - URLs using --A--pass--B-- or --A--phone_pass--B-- (passwords in URLs VICIdial logs);",
+    "   - rows limited to lists or a minimum talk time that may explain missed calls, and overlapping rows that fire twice for one status.",
+    "End with what you recommend changing, most important first, and the tool call that would do it (with dry_run: true first).",
+  ].join("\n");
+}
+
+export function registerPrompts(server: McpServer, s: Services): void {
+  server.registerPrompt(
+    "route_disposition_to_url",
+    {
+      title: "Send a disposition to a URL",
+      description: "Set up an Alt URL so VICIdial calls a CRM or other web address when agents give calls one disposition: check the campaign, dry run, write, then confirm with a preview.",
+      argsSchema: {
+        campaign_id: campaignArg(s),
+        status: z.string().describe('The disposition status, exactly as defined in VICIdial (case-sensitive), e.g. "SALE"'),
+        url: z.string().describe("The address VICIdial should fetch, template variables allowed, e.g. https://crm.example.com/hook?lead=--A--lead_id--B--"),
+      },
+    },
+    (a) => user(routeDispositionText(a, s.config.readOnly)),
+  );
+
+  server.registerPrompt(
+    "audit_campaign_alt_urls",
+    {
+      title: "Audit a campaign's Alt URLs",
+      description: "Review every Alt URL of one campaign (all three types) and report risks: ALT mode off, inactive rows, empty statuses, http:// URLs, password variables.",
+      argsSchema: { campaign_id: campaignArg(s) },
+    },
+    (a) => user(auditCampaignText(a.campaign_id)),
+  );
+}

@@ -1,0 +1,324 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo, Socket } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultSeed } from "../src/sandbox/index.js";
+import { USER_AGENT, classifyAddress, createAltUrlTester } from "../src/tools/testAltUrl.js";
+import { call, inProcess, type InProcess } from "./helpers/harness.js";
+
+interface Target {
+  server: Server;
+  port: number;
+  hits: string[];
+  close(): Promise<void>;
+}
+
+/** A small web server standing in for a CRM; every route is one behaviour under test. */
+async function target(host: string, routes: (req: IncomingMessage, res: ServerResponse, port: number) => void): Promise<Target> {
+  const hits: string[] = [];
+  const sockets = new Set<Socket>();
+  let port = 0;
+  const server = createServer((req, res) => {
+    hits.push(req.url ?? "");
+    routes(req, res, port);
+  });
+  server.on("connection", (s: Socket) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, host, r));
+  port = (server.address() as AddressInfo).port;
+  return {
+    server,
+    port,
+    hits,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+
+function crm(req: IncomingMessage, res: ServerResponse, port: number): void {
+  const path = (req.url ?? "/").split("?")[0];
+  const redirect = (status: number, location: string) => res.writeHead(status, { location }).end();
+  switch (path) {
+    case "/ok":
+      return void res.writeHead(200, { "content-type": "text/plain" }).end("OK lead recorded");
+    case "/fail":
+      return void res.writeHead(500, { "content-type": "text/html" }).end("<h1>Internal Server Error</h1>");
+    case "/echo":
+      return void res.writeHead(200).end(`${req.method} ${req.url} UA=${req.headers["user-agent"]}`);
+    case "/r1":
+      return redirect(302, "/r2");
+    case "/r2":
+      return redirect(301, `http://127.0.0.1:${port}/ok`);
+    case "/loop":
+      return redirect(302, "/loop");
+    case "/away":
+      return redirect(302, `http://localhost:${port}/ok`);
+    case "/big":
+      return void res.writeHead(200).end("x".repeat(200 * 1024));
+    case "/hang":
+      return; // never answers
+    default:
+      return void res.writeHead(404).end("not found");
+  }
+}
+
+describe("test_alt_url through the MCP server", () => {
+  let web: Target;
+  let h: InProcess;
+  const base = () => `http://127.0.0.1:${web.port}`;
+  // apiuser's password cannot collide with port numbers in results (the redactor masks it everywhere).
+  const env = { VICIDIAL_USER: "apiuser", VICIDIAL_PASS: "apipass8" };
+
+  beforeAll(async () => {
+    web = await target("127.0.0.1", crm);
+    const seed = defaultSeed();
+    seed.vicidial_url_multi[0]!.url_address = `http://127.0.0.1:${web.port}/echo?lead=--A--lead_id--B--&status=--A--dispo--B--`;
+    h = await inProcess({ env, sandbox: { seed } });
+    await h.client.listTools(); // the client then checks every structuredContent against the output schema
+  });
+  afterAll(async () => {
+    await h.close();
+    await web.close();
+  });
+
+  it("is an open-world write that is not read-only, and is not registered in read-only mode", async () => {
+    const tool = (await h.client.listTools()).tools.find((t) => t.name === "test_alt_url")!;
+    expect(tool.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true });
+    const ro = await inProcess({ useSandbox: h.sandbox, env: { ...env, VICIDIAL_READ_ONLY: "true" } });
+    try {
+      expect((await ro.client.listTools()).tools.map((t) => t.name)).not.toContain("test_alt_url");
+    } finally {
+      await ro.close();
+    }
+  });
+
+  it("reports 200 as ok and 500 as not ok, with the time, the answer's start and the note about VICIdial's network", async () => {
+    const ok = await call(h.client, "test_alt_url", { url: `${base()}/ok`, allow_private: true });
+    expect(ok.isError).toBe(false);
+    expect(ok.structured).toMatchObject({ status: 200, ok: true, failure: null, redirects: [], final_url: `${base()}/ok`, body_preview: "OK lead recorded", tls_error: null });
+    expect(ok.structured.time_ms).toBeGreaterThanOrEqual(0);
+    expect(ok.structured.note).toContain("VICIdial fetches");
+    expect(ok.text).toContain("answered HTTP 200");
+
+    const bad = await call(h.client, "test_alt_url", { url: `${base()}/fail`, allow_private: true });
+    expect(bad.isError).toBe(false);
+    expect(bad.structured).toMatchObject({ status: 500, ok: false });
+    expect(bad.structured.body_preview).toContain("Internal Server Error");
+    expect(bad.text).toContain("HTTP 500");
+  });
+
+  it("fills template variables like VICIdial (PHP urlencode), lists the missing ones, and sends one GET with a VICIdial-like user agent", async () => {
+    const r = await call(h.client, "test_alt_url", {
+      url: `${base()}/echo?lead=--A--lead_id--B--&name=--A--first_name--B--&mail=--A--email--B--`,
+      sample_lead: { lead_id: 1001, first_name: "Zoë Ann&Co" },
+      allow_private: true,
+    });
+    expect(r.structured.requested_url).toBe(`${base()}/echo?lead=1001&name=Zo%C3%AB+Ann%26Co&mail=`);
+    expect(r.structured.missing_variables).toEqual(["email"]);
+    expect(r.structured.body_preview).toBe(`GET /echo?lead=1001&name=Zo%C3%AB+Ann%26Co&mail= UA=${USER_AGENT}`);
+  });
+
+  it("tests a stored Alt URL by campaign_id and id", async () => {
+    const r = await call(h.client, "test_alt_url", { campaign_id: "2001", id: 1, sample_lead: { lead_id: 77, dispo: "SALE" }, allow_private: true });
+    expect(r.isError).toBe(false);
+    expect(r.structured).toMatchObject({ status: 200, ok: true, requested_url: `${base()}/echo?lead=77&status=SALE` });
+    const both = await call(h.client, "test_alt_url", { url: `${base()}/ok`, campaign_id: "2001", id: 1 });
+    expect(both.structured.error).toMatchObject({ code: "INVALID_INPUT", field: "url" });
+  });
+
+  it("follows a redirect chain, listing each hop", async () => {
+    const r = await call(h.client, "test_alt_url", { url: `${base()}/r1`, allow_private: true });
+    expect(r.structured).toMatchObject({
+      status: 200,
+      ok: true,
+      final_url: `${base()}/ok`,
+      redirects: [
+        { status: 302, location: `${base()}/r2` },
+        { status: 301, location: `${base()}/ok` },
+      ],
+    });
+    expect(r.text).toContain("after 2 redirects");
+  });
+
+  it("stops after five redirects", async () => {
+    const r = await call(h.client, "test_alt_url", { url: `${base()}/loop`, allow_private: true });
+    expect(r.isError).toBe(false);
+    expect(r.structured).toMatchObject({ ok: false, failure: "TOO_MANY_REDIRECTS", status: 302 });
+    expect(r.structured.redirects).toHaveLength(6);
+  });
+
+  it("gives up on a target that never answers within timeout_ms, as a result rather than an error", async () => {
+    const started = Date.now();
+    const r = await call(h.client, "test_alt_url", { url: `${base()}/hang`, allow_private: true, timeout_ms: 300 });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(r.isError).toBe(false);
+    expect(r.structured).toMatchObject({ ok: false, status: null, failure: "TIMEOUT" });
+    expect(r.structured.error_detail).toContain("300 ms");
+    expect(r.structured.time_ms as number).toBeLessThan(2000);
+  });
+
+  it("reports a refused connection as a result", async () => {
+    const closed = await target("127.0.0.1", crm);
+    const port = closed.port;
+    await closed.close();
+    const r = await call(h.client, "test_alt_url", { url: `http://127.0.0.1:${port}/ok`, allow_private: true });
+    expect(r.isError).toBe(false);
+    expect(r.structured).toMatchObject({ ok: false, failure: "CONNECTION_REFUSED" });
+  });
+
+  it("refuses loopback without allow_private, naming the argument and the fix", async () => {
+    const before = web.hits.length;
+    const r = await call(h.client, "test_alt_url", { url: `${base()}/ok` });
+    expect(r.isError).toBe(true);
+    expect(r.structured.error).toMatchObject({ code: "INVALID_INPUT", field: "allow_private" });
+    expect(r.structured.error!.message).toContain("loopback");
+    expect(r.structured.error!.fix).toContain("allow_private: true");
+    expect(web.hits.length).toBe(before);
+  });
+
+  it("reads at most 64 KB of the answer and previews 500 characters", async () => {
+    const r = await call(h.client, "test_alt_url", { url: `${base()}/big`, allow_private: true });
+    expect(r.structured).toMatchObject({ status: 200, ok: true, body_bytes: 65536, body_truncated: true });
+    expect(r.structured.body_preview).toHaveLength(500);
+  });
+
+  it("keeps to VICIDIAL_ALLOWED_URL_HOSTS, for the URL and for every redirect", async () => {
+    const limited = await inProcess({ useSandbox: h.sandbox, env: { ...env, VICIDIAL_ALLOWED_URL_HOSTS: "crm.example.com" } });
+    try {
+      await limited.client.listTools();
+      const r = await call(limited.client, "test_alt_url", { url: `${base()}/ok`, allow_private: true });
+      expect(r.structured.error).toMatchObject({ code: "INVALID_INPUT", field: "url" });
+      expect(r.structured.error!.message).toContain("VICIDIAL_ALLOWED_URL_HOSTS");
+    } finally {
+      await limited.close();
+    }
+    const local = await inProcess({ useSandbox: h.sandbox, env: { ...env, VICIDIAL_ALLOWED_URL_HOSTS: "127.0.0.1" } });
+    try {
+      await local.client.listTools();
+      const r = await call(local.client, "test_alt_url", { url: `${base()}/away`, allow_private: true });
+      expect(r.isError).toBe(false);
+      expect(r.structured).toMatchObject({ ok: false, failure: "REDIRECT_REFUSED", status: 302, final_url: `${base()}/away`, stopped_at: `http://localhost:${web.port}/ok` });
+      expect(r.structured.error_detail).toContain("VICIDIAL_ALLOWED_URL_HOSTS");
+    } finally {
+      await local.close();
+    }
+  });
+});
+
+describe("createAltUrlTester: DNS and redirects into private networks", () => {
+  let publicSite: Target;
+  let internal: Target;
+  // 127.0.0.2 plays a public web server; 127.0.0.1 is the private network it must not lead into.
+  const classify = (ip: string) => (ip === "127.0.0.2" ? null : classifyAddress(ip));
+  const dns: Record<string, string> = { "crm.example.test": "127.0.0.2", "intranet.example.test": "10.1.2.3" };
+  const lookups: string[] = [];
+  const lookup = async (host: string) => {
+    lookups.push(host);
+    const address = dns[host];
+    if (!address) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: "ENOTFOUND" });
+    return [{ address, family: 4 }];
+  };
+  const tester = createAltUrlTester({ lookup, classify });
+  const input = (url: string) => ({ url, allowPrivate: false, timeoutMs: 3000, requireHttps: false, allowedHosts: null });
+
+  beforeAll(async () => {
+    internal = await target("127.0.0.1", (_q, res) => res.writeHead(200).end("secret admin page"));
+    publicSite = await target("127.0.0.2", (req, res) => {
+      if (req.url === "/to-loopback") res.writeHead(302, { location: `http://127.0.0.1:${internal.port}/admin` }).end();
+      else if (req.url === "/to-intranet") res.writeHead(307, { location: "http://intranet.example.test/admin" }).end();
+      else res.writeHead(200).end("public hello");
+    });
+  });
+  afterAll(async () => {
+    await publicSite.close();
+    await internal.close();
+  });
+
+  it("connects to the address it checked (the host name is never resolved again)", async () => {
+    const r = await tester.check(input(`http://crm.example.test:${publicSite.port}/`));
+    expect(r).toMatchObject({ status: 200, ok: true, address: "127.0.0.2", body_preview: "public hello" });
+    expect(lookups).toContain("crm.example.test");
+  });
+
+  it("does not follow a redirect from a public host to a loopback address, and says where it stopped", async () => {
+    const r = await tester.check(input(`http://crm.example.test:${publicSite.port}/to-loopback`));
+    expect(r).toMatchObject({
+      ok: false,
+      status: 302,
+      failure: "REDIRECT_REFUSED",
+      final_url: `http://crm.example.test:${publicSite.port}/to-loopback`,
+      stopped_at: `http://127.0.0.1:${internal.port}/admin`,
+    });
+    expect(r.error_detail).toContain("loopback");
+    expect(internal.hits).toEqual([]);
+  });
+
+  it("does not follow a redirect to a host name that resolves to a private address", async () => {
+    const r = await tester.check(input(`http://crm.example.test:${publicSite.port}/to-intranet`));
+    expect(r).toMatchObject({ ok: false, failure: "REDIRECT_REFUSED", stopped_at: "http://intranet.example.test/admin" });
+    expect(r.error_detail).toContain("10.1.2.3 (private)");
+  });
+
+  it("follows such redirects only with allowPrivate", async () => {
+    const r = await tester.check({ ...input(`http://crm.example.test:${publicSite.port}/to-loopback`), allowPrivate: true });
+    expect(r).toMatchObject({ ok: true, status: 200, body_preview: "secret admin page" });
+  });
+
+  it("refuses a host with any private address among its addresses, and reports DNS failures as results", async () => {
+    const mixed = createAltUrlTester({ lookup: async () => [{ address: "93.184.216.34", family: 4 }, { address: "192.168.1.10", family: 4 }] });
+    await expect(mixed.check(input("http://mixed.example.test/"))).rejects.toMatchObject({ code: "INVALID_INPUT", field: "allow_private" });
+    const r = await tester.check(input("http://nowhere.example.test/"));
+    expect(r).toMatchObject({ ok: false, failure: "DNS_FAILED", status: null });
+  });
+
+  it("names a certificate problem plainly", async () => {
+    const tls = createHttpsServer({ key: SELF_SIGNED_KEY, cert: SELF_SIGNED_CERT }, (_q, res) => res.writeHead(200).end("tls hello"));
+    await new Promise<void>((r) => tls.listen(0, "127.0.0.1", r));
+    try {
+      const port = (tls.address() as AddressInfo).port;
+      const r = await createAltUrlTester().check({ ...input(`https://127.0.0.1:${port}/`), allowPrivate: true });
+      expect(r).toMatchObject({ ok: false, status: null, failure: "TLS_ERROR" });
+      expect(r.tls_error).toContain("self-signed");
+    } finally {
+      tls.closeAllConnections();
+      await new Promise<void>((r) => tls.close(() => r()));
+    }
+  });
+
+  it("classifies every kind of non-public address, IPv4 and IPv6", () => {
+    const cases: [string, string | null][] = [
+      ["127.0.0.1", "loopback"], ["10.0.0.1", "private"], ["172.16.5.4", "private"], ["172.32.0.1", null],
+      ["192.168.0.1", "private"], ["169.254.169.254", "link-local"], ["100.64.0.1", "carrier-grade NAT (100.64.0.0/10)"],
+      ["224.0.0.1", "multicast"], ["0.0.0.0", "unspecified (0.0.0.0/8)"], ["255.255.255.255", "reserved or broadcast"],
+      ["93.184.216.34", null], ["8.8.8.8", null],
+      ["::1", "loopback"], ["::", "unspecified (::)"], ["fe80::1", "link-local"], ["fd00::1", "unique-local"],
+      ["ff02::1", "multicast"], ["::ffff:127.0.0.1", "loopback"], ["::ffff:7f00:1", "loopback"], ["::ffff:10.0.0.1", "private"],
+      ["::ffff:93.184.216.34", null], ["64:ff9b::a00:1", "private"], ["2002:c0a8:101::1", "private"],
+      ["2606:4700:4700::1111", null], ["fe80::1%eth0", "link-local"],
+    ];
+    for (const [ip, want] of cases) expect([ip, classifyAddress(ip)]).toEqual([ip, want]);
+  });
+});
+
+/** A self-signed test certificate for 127.0.0.1 (no secret: it only serves this test). */
+const SELF_SIGNED_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgxHOJOf7GmSRZ161u
+yBcCkIOHpq53CklMinxwTfkN3iihRANCAASSwyfLeTkopCrMUe30ipnYnLjNw/Gj
+k96xjAhfYA8V0YWf/MYp7qWPZkioJFnmFoYBj2e4XOMpxWbFHyxEvAfF
+-----END PRIVATE KEY-----`;
+const SELF_SIGNED_CERT = `-----BEGIN CERTIFICATE-----
+MIIBnDCCAUKgAwIBAgIUYWu3eADl/Fu5xPcJKafMWehwAOcwCgYIKoZIzj0EAwIw
+GjEYMBYGA1UEAwwPc2VsZnNpZ25lZC50ZXN0MCAXDTI2MTEyNzExMzUwN1oYDzIx
+MjYxMTAzMTEzNTA3WjAaMRgwFgYDVQQDDA9zZWxmc2lnbmVkLnRlc3QwWTATBgcq
+hkjOPQIBBggqhkjOPQMBBwNCAASSwyfLeTkopCrMUe30ipnYnLjNw/Gjk96xjAhf
+YA8V0YWf/MYp7qWPZkioJFnmFoYBj2e4XOMpxWbFHyxEvAfFo2QwYjAdBgNVHQ4E
+FgQUjypJlYLrRiR+jwgZpl8Z3pFiG6gwHwYDVR0jBBgwFoAUjypJlYLrRiR+jwgZ
+pl8Z3pFiG6gwDwYDVR0TAQH/BAUwAwEB/zAPBgNVHREECDAGhwR/AAABMAoGCCqG
+SM49BAMCA0gAMEUCIQDHbgnKS0zwKr0lsX4mYPH7uuVrp23vTM6Z8IWA19aTbgIg
+dE3kZCpN2I58418Wtu9jgmDWsH4OIg1jdM+k6bLjbSs=
+-----END CERTIFICATE-----`;
