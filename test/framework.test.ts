@@ -44,6 +44,9 @@ describe("redaction", () => {
     expect(r.text("ERROR: Login incorrect, please try again: |6666|s3crtpw|BAD|")).toBe("ERROR: Login incorrect, please try again: |6666|***|BAD|");
     expect(r.text("Login incorrect, please try again: |u|anything-else|BAD|")).toBe("Login incorrect, please try again: |u|***|BAD|");
     expect(r.text("GET /vicidial/non_agent_api.php?user=6666&pass=s3cr%23t%3Bpw&function=version")).not.toMatch(/s3cr/);
+    expect(r.text("GET /vicidial/non_agent_api.php?user=6666&pass=other&function=version")).toContain("pass=***");
+    // An Alt URL's own pass= parameter is the customer's data, not our secret.
+    expect(r.text("https://crm.example.com/hook?pass=crmtoken42")).toBe("https://crm.example.com/hook?pass=crmtoken42");
     expect(r.text("raw s3cr#t;pw and stripped s3crtpw")).toBe("raw *** and stripped ***");
     expect(r.value({ a: ["s3cr#t;pw"], b: { c: "x s3crtpw" } })).toEqual({ a: ["***"], b: { c: "x ***" } });
   });

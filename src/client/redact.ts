@@ -36,8 +36,9 @@ export class Redactor {
     let out = value
       // VICIdial's echo of a failed login: `...: |user|pass|BAD|` (API and admin page).
       .replace(/(Login incorrect, please try again: \|[^|\n]*\|)([^\n]*?)(\|BAD\|)/g, `$1${MASK}$3`)
-      // A query string or form body carrying the password.
-      .replace(/([?&]pass=)[^&\s#"']*/g, `$1${MASK}`)
+      // A VICIdial request URL carrying the password. Only VICIdial's own
+      // endpoints: an Alt URL may have a `pass=` parameter of its own.
+      .replace(/((?:non_agent_api|admin_url_multi)\.php\?(?:[^\s"'#]*?&)?pass=)[^&\s#"']*/g, `$1${MASK}`)
       // An Authorization header that found its way into a message.
       .replace(/(authorization:\s*basic\s+)[A-Za-z0-9+/=]+/gi, `$1${MASK}`);
     if (this.pattern) out = out.replace(this.pattern, MASK);

@@ -334,7 +334,7 @@ export function prepareAltUrl(input: string, policy: UrlPolicy, field = "url"): 
       'Correct the host name, e.g. "https://crm.example.com/dispo".',
     );
   }
-  if (port !== null && port !== "" && (!/^\d{1,5}$/.test(port) || Number(port) > 65535)) {
+  if (port !== null && port !== "" && (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535)) {
     throw invalidInput(
       field,
       `has an invalid port ":${port}" (must be a number from 1 to 65535).`,

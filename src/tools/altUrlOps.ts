@@ -28,6 +28,9 @@ export const DESIRED_KEYS = ["url", "statuses", "active", "rank", "description",
 export type DesiredKey = (typeof DESIRED_KEYS)[number];
 export type Changes = Record<string, { before: unknown; after: unknown }>;
 
+/** LIST prints at most this many rows (facts §3.1). */
+const LIST_LIMIT = 1000;
+
 export interface ReadResult {
   rows: AltUrl[];
   warnings: string[];
@@ -37,6 +40,11 @@ export async function readAltUrls(s: Services, campaignId: string, urlType: UrlT
   const { rows, repaired } = await s.client.listAltUrls(campaignId, urlType);
   const out = rows.map((r) => toAltUrl(r, campaignId, urlType)).sort(byRank);
   const warnings: string[] = [];
+  if (rows.length >= LIST_LIMIT) {
+    warnings.push(
+      `VICIdial lists at most ${LIST_LIMIT} ${urlType} Alt URLs of a campaign and returned that many: campaign ${campaignId} may have more, which its API cannot show, so changes to them cannot be verified. Delete unused rows.`,
+    );
+  }
   for (const id of repaired) {
     warnings.push(
       `Alt URL ${id} has a line break stored in its description (a VICIdial defect with backslashes in descriptions); VICIdial's list of it was pieced back together. Set a plain description on it.`,
@@ -164,6 +172,25 @@ export function stillUnknown(err: ToolError, what: string): ToolError {
 }
 
 /**
+ * A write whose answer was lost, and listing again shows it did not land.
+ * After a timeout VICIdial may still apply it late, so the fix says to look
+ * again rather than promise that a repeat is safe.
+ */
+export function notApplied(err: TransportError, what: string): ToolError {
+  return new ToolError({
+    code: err.code,
+    message: `${err.message} Listing the campaign again shows ${what} was not applied: nothing changed.`,
+    cause: err.reason,
+    fix:
+      err.code === "TIMEOUT"
+        ? "VICIdial may still be working on the timed-out request: call list_alt_urls in a minute to check it did not land late, and call again only if it did not."
+        : "It is safe to call again once VICIdial answers normally.",
+    retryable: true,
+    vicidialResponse: err.vicidialResponse,
+  });
+}
+
+/**
  * Ask the person through MCP elicitation when the client can; a decline or
  * cancel is DECLINED and nothing changes. Clients without elicitation rely on
  * the tool's destructive hint for their own confirmation.
@@ -209,7 +236,9 @@ export async function audited<T>(
     return out;
   } catch (err) {
     const code = err instanceof ToolError ? err.code : "UNEXPECTED_RESPONSE";
-    await s.audit.record({ ...entry, result: code, message: (err as Error).message, sandbox: s.sandbox });
+    // A failed line carries no `after`: the intended state did not (or not surely) come about; the message says what did.
+    const { after: _intended, ...attempted } = entry;
+    await s.audit.record({ ...attempted, result: code, message: (err as Error).message, sandbox: s.sandbox });
     throw err;
   }
 }

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { ToolError } from "../client/errors.js";
+import type { TransportError } from "../client/http.js";
+import type { AdminOutcome } from "../client/parse.js";
 import type { AltUrl } from "../core/altUrl.js";
-import { assertSameRow, assertWritable, audited, confirmWithPerson, findById, isUnknownOutcome, readAltUrls } from "./altUrlOps.js";
+import { assertSameRow, assertWritable, audited, confirmWithPerson, findById, isUnknownOutcome, notApplied, readAltUrls, stillUnknown } from "./altUrlOps.js";
 import { defineTool } from "./framework.js";
 import { describeRow } from "./format.js";
 import { altUrlId, altUrlSchema, campaignId, dryRun, plannedRequestSchema, urlType, warningsSchema } from "./schemas.js";
@@ -61,15 +63,35 @@ export const deleteAltUrl = defineTool({
             throw new ToolError({ code: "VERIFY_FAILED", message: `Alt URL ${row.id} could not be switched off before deleting it; it is unchanged and still active.`, cause: "VICIdial deletes only inactive rows, and the row did not become inactive.", fix: "Call list_alt_urls to check the row, then try again." });
           }
         }
-        const res = await s.client.adminDelete(campaign, a.url_type, row.id);
-        const after = await readAltUrls(s, campaign, a.url_type).catch(() => null);
-        const gone = after !== null && !after.rows.some((r) => r.id === row.id);
-        if (res.kind === "deleted" && res.id === row.id && gone) return { row, requests: [] };
-        if (gone) {
-          warnings.push("VICIdial's admin page did not give its usual answer, but listing again shows the row is gone.");
+        // The admin page's answer may be lost too: the list below decides, nothing is resent.
+        let res: AdminOutcome | null = null;
+        let lost: TransportError | null = null;
+        try {
+          res = await s.client.adminDelete(campaign, a.url_type, row.id);
+        } catch (err) {
+          if (!isUnknownOutcome(err)) throw row.active && err instanceof ToolError ? stoppedAfterDisable(row, err) : err;
+          lost = err;
+        }
+        let after: AltUrl[];
+        try {
+          after = (await readAltUrls(s, campaign, a.url_type)).rows;
+        } catch (err) {
+          if (lost) throw stillUnknown(lost, `the delete of Alt URL ${row.id}`);
+          if (res?.kind === "deleted" && res.id === row.id && err instanceof ToolError) {
+            throw new ToolError({ code: err.code, message: `VICIdial reported Alt URL ${row.id} deleted, but listing the campaign again to confirm failed: ${err.message}`, cause: err.reason, fix: "Call list_alt_urls to confirm the row is gone before doing anything else.", retryable: false, vicidialResponse: err.vicidialResponse });
+          }
+          throw err;
+        }
+        if (!after.some((r) => r.id === row.id)) {
+          if (lost) warnings.push("VICIdial's answer to the delete was lost; listing the campaign again showed the row is gone.");
+          else if (!(res?.kind === "deleted" && res.id === row.id)) warnings.push("VICIdial's admin page did not give its usual answer, but listing again shows the row is gone.");
           return { row, requests: [] };
         }
-        const why = res.kind === "error" ? res.error : new ToolError({ code: "VERIFY_FAILED", message: "VICIdial reported the delete, but the row is still listed.", cause: "Another change happened at the same moment, or the admin page deleted a different row.", fix: "Call list_alt_urls to see the current rows." });
+        const why = lost
+          ? notApplied(lost, `the delete of Alt URL ${row.id}`)
+          : res?.kind === "error"
+            ? res.error
+            : new ToolError({ code: "VERIFY_FAILED", message: "VICIdial reported the delete, but the row is still listed.", cause: "Another change happened at the same moment, or the admin page deleted a different row.", fix: "Call list_alt_urls to see the current rows." });
         throw row.active ? stoppedAfterDisable(row, why) : why;
       });
     });

@@ -1,15 +1,38 @@
 import { z } from "zod";
 import { ToolError } from "../client/errors.js";
-import { ALL_STATUSES } from "../core/altUrl.js";
+import type { TransportError } from "../client/http.js";
+import { ALL_STATUSES, type AltUrl } from "../core/altUrl.js";
 import { checkTemplate } from "../core/templateVars.js";
 import { prepareAltUrl } from "../core/urlPolicy.js";
-import { audited, confirmWithPerson, isUnknownOutcome, readAltUrls } from "./altUrlOps.js";
+import { audited, confirmWithPerson, isUnknownOutcome, notApplied, readAltUrls, stillUnknown } from "./altUrlOps.js";
 import { defineTool } from "./framework.js";
 import { withWarnings } from "./format.js";
 import { altUrlSchema, campaignId, dryRun, plannedRequestSchema, warningsSchema } from "./schemas.js";
-import { applyDesired, pickTarget } from "./setAltUrl.js";
+import { applyDesired } from "./setAltUrl.js";
 
 const PRESERVED_DESCRIPTION = "Previous Dispo Call URL kept when switching to ALT";
+
+/**
+ * The row preserve_url may reuse: only an every-status row with that very
+ * URL. Another ---ALL--- row is someone's own Alt URL and is never overwritten.
+ */
+function preservedRow(rows: AltUrl[], url: string): AltUrl | null {
+  return rows.find((r) => r.all_statuses && r.statuses.length === 1 && r.url === url) ?? null;
+}
+
+/** The switch happened; only the preserved row failed: say both, so nobody repeats the switch. */
+function preserveFailed(campaign: string, url: string, err: unknown): ToolError {
+  const e = err instanceof ToolError ? err : new ToolError({ code: "UNEXPECTED_RESPONSE", message: (err as Error).message, cause: "The server met a situation it does not handle.", fix: "Call list_alt_urls to see the current rows." });
+  return new ToolError({
+    code: e.code,
+    field: e.field,
+    message: `Campaign ${campaign} is now in ALT mode, but preserve_url was not added as an Alt URL: ${e.message}`,
+    cause: e.reason,
+    fix: `${e.fix} Then add it with set_alt_url (campaign_id ${campaign}, statuses ["${ALL_STATUSES}"], url ${url}) so calls keep reaching it; do not call enable_alt_url_mode again.`,
+    retryable: false,
+    vicidialResponse: e.vicidialResponse,
+  });
+}
 
 export const enableAltUrlMode = defineTool({
   name: "enable_alt_url_mode",
@@ -56,7 +79,11 @@ export const enableAltUrlMode = defineTool({
       }
       if (a.dry_run) {
         const requests = [s.client.planDispoAlt(campaign)];
-        if (desired) requests.push(s.client.planAltUrlWrite(campaign, "dispo", "NEW", { active: "Y", url_rank: 1, url_statuses: ALL_STATUSES, url_description: PRESERVED_DESCRIPTION, url_address: desired.url }));
+        if (desired) {
+          // LIST works before the switch (facts §3.1), so the preserved row's request is known exactly.
+          const rows = (await readAltUrls(s, campaign, "dispo")).rows;
+          requests.push(...(await applyDesired(s, campaign, "dispo", rows, preservedRow(rows, desired.url), desired, true, "enable_alt_url_mode")).requests);
+        }
         return { action: "updated" as const, preserved: null, requests };
       }
       await confirmWithPerson(
@@ -65,24 +92,39 @@ export const enableAltUrlMode = defineTool({
           (preserve ? ` and re-added as an Alt URL for every status: ${preserve}` : " and NOT kept (no preserve_url was given)") + ".",
       );
       await audited(s, { tool: "enable_alt_url_mode", campaign_id: campaign, url_type: "dispo", action: "updated", before: { dispo_call_url: "(not ALT; not readable through the API)" }, after: { dispo_call_url: "ALT" } }, async () => {
+        let lost: TransportError | null = null;
         try {
           await s.client.setDispoCallUrlAlt(campaign);
         } catch (err) {
           if (!isUnknownOutcome(err)) throw err;
+          lost = err;
         }
-        if (!(await s.client.probeAltMode(campaign, "dispo"))) {
+        let nowAlt: boolean;
+        try {
+          nowAlt = await s.client.probeAltMode(campaign, "dispo");
+        } catch (err) {
+          if (lost) throw stillUnknown(lost, `the switch of campaign ${campaign} to ALT`);
+          throw err;
+        }
+        if (!nowAlt && lost) throw notApplied(lost, `the switch of campaign ${campaign} to ALT`);
+        if (!nowAlt) {
           throw new ToolError({ code: "VERIFY_FAILED", message: `Campaign ${campaign} is still not in ALT mode after the switch was sent.`, cause: "VICIdial did not apply dispo_call_url=ALT.", fix: 'Set "Dispo Call URL" to ALT in VICIdial Admin > Campaigns > (campaign) > Detail.' });
         }
+        if (lost) warnings.push("VICIdial's answer to the switch was lost; checking the campaign again showed it is now in ALT mode.");
         return {};
       });
       if (!desired) {
         warnings.push("No preserve_url was given: the campaign's previous Dispo Call URL no longer fires. If it should, add it with set_alt_url and statuses [\"---ALL---\"].");
         return { action: "updated" as const, preserved: null, requests: [] };
       }
-      const read = await readAltUrls(s, campaign, "dispo");
-      const target = pickTarget(read.rows, undefined, desired.statuses, campaign, "dispo");
-      const saved = await applyDesired(s, campaign, "dispo", read.rows, target, desired, false, "enable_alt_url_mode");
-      return { action: "updated" as const, preserved: saved.alt_url, requests: [] };
+      try {
+        const rows = (await readAltUrls(s, campaign, "dispo")).rows;
+        const saved = await applyDesired(s, campaign, "dispo", rows, preservedRow(rows, desired.url), desired, false, "enable_alt_url_mode");
+        if (saved.reconciled) warnings.push("VICIdial's answer to adding the preserved URL was lost; listing the campaign again showed it had been added.");
+        return { action: "updated" as const, preserved: saved.alt_url, requests: [] };
+      } catch (err) {
+        throw preserveFailed(campaign, desired.url, err);
+      }
     });
     const text = a.dry_run && out.action === "updated"
       ? `Dry run: would switch campaign ${campaign} to ALT${preserve ? " and add the preserved URL as an Alt URL" : ""}. Nothing was sent.`

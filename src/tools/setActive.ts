@@ -1,6 +1,6 @@
 /** enable_alt_url and disable_alt_url: one factory, since they differ only in the value. */
 import { z } from "zod";
-import { audited, assertSameRow, assertWritable, findById, isUnknownOutcome, readAltUrls, stillUnknown, verifyStored } from "./altUrlOps.js";
+import { audited, assertSameRow, assertWritable, findById, isUnknownOutcome, notApplied, readAltUrls, stillUnknown, verifyStored } from "./altUrlOps.js";
 import { ToolError } from "../client/errors.js";
 import { defineTool } from "./framework.js";
 import { describeRow, withWarnings } from "./format.js";
@@ -49,9 +49,10 @@ function makeSetActive(active: boolean) {
             } catch {
               throw stillUnknown(err, `the ${verb} of Alt URL ${row.id}`);
             }
-            if (now?.active !== active) {
-              throw new ToolError({ code: err.code, message: `${err.message} Listing again shows Alt URL ${row.id} is still ${active ? "inactive" : "active"}: nothing changed.`, cause: err.reason, fix: "It is safe to call again once VICIdial answers normally.", retryable: true, vicidialResponse: err.vicidialResponse });
+            if (!now) {
+              throw new ToolError({ code: "VERIFY_FAILED", field: "id", message: `${err.message} Listing again shows Alt URL ${row.id} is gone from campaign ${campaign}.`, cause: "Someone deleted the row at the same moment, or VICIdial applied the change elsewhere.", fix: "Call list_alt_urls to see the current rows before changing anything else.", vicidialResponse: err.vicidialResponse });
             }
+            if (now.active !== active) throw notApplied(err, `the ${verb} of Alt URL ${row.id}`);
             reconciled = true;
           }
           const stored = verifyStored((await readAltUrls(s, campaign, a.url_type)).rows.find((r) => r.id === row.id), { active }, row.id);

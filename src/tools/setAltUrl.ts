@@ -13,6 +13,7 @@ import {
   diff,
   findById,
   isUnknownOutcome,
+  notApplied,
   readAltUrls,
   stillUnknown,
   toFields,
@@ -154,16 +155,7 @@ export async function applyDesired(
       const landed = target
         ? after.find((r) => r.id === target.id && Object.keys(diff(r, full)).length === 0)
         : after.find((r) => !known.has(r.id) && Object.keys(diff(r, full)).length === 0);
-      if (!landed) {
-        throw new ToolError({
-          code: err.code,
-          message: `${err.message} Listing the campaign again shows the ${target ? `change to Alt URL ${target.id} was not applied` : "Alt URL was not created"}: nothing changed.`,
-          cause: err.reason,
-          fix: "It is safe to call again once VICIdial answers normally.",
-          retryable: true,
-          vicidialResponse: err.vicidialResponse,
-        });
-      }
+      if (!landed) throw notApplied(err, target ? `the change to Alt URL ${target.id}` : "the new Alt URL");
       id = landed.id;
       reconciled = true;
     }
