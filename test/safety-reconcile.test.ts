@@ -195,11 +195,8 @@ describe.skipIf(!ALL_TOOLS.some((t) => t.name === "copy_alt_urls"))("copy_alt_ur
     expect(writeRequests(h.sandbox)).toHaveLength(4);
   });
 
-  // Known defect in src/tools/copyAltUrls.ts (not this issue's file): its deleteRow
-  // does not catch a lost answer from the admin page, so a row that WAS deleted is
-  // reported as an error (VICIDIAL_UNREACHABLE) and audited as failed.
-  // delete_alt_url handles the same case (see above). Turn into `it` once fixed.
-  it.fails("replace: the admin page's answer lost after deleting is reported as deleted", async () => {
+  // copy_alt_urls deletes through the same code as delete_alt_url (src/tools/removeRow.ts).
+  it("replace: the admin page's answer lost after deleting is reported as deleted", async () => {
     h = await open();
     h.sandbox.setFaults([{ mode: "reset-after-apply", match: { path: "admin", write: true }, times: 1 }]);
     const r = await call(h.client, "copy_alt_urls", { from_campaign_id: "2001", to_campaign_ids: ["3001"], replace: true });

@@ -14,10 +14,11 @@ import { checkDescription, unsendableStatusChars } from "../core/fields.js";
 import { checkTemplate } from "../core/templateVars.js";
 import { prepareAltUrl } from "../core/urlPolicy.js";
 import type { Services } from "../services.js";
-import { assertSameRow, assertWritable, audited, confirmWithPerson, isUnknownOutcome, readAltUrls, type Desired } from "./altUrlOps.js";
+import { confirmWithPerson, readAltUrls, type Desired } from "./altUrlOps.js";
 import { defineTool, errorSchema, type ToolContext } from "./framework.js";
 import { withWarnings } from "./format.js";
 import { campaignId, changesSchema, dryRun, plannedRequestSchema, urlType, warningsSchema } from "./schemas.js";
+import { deleteRowAudited } from "./removeRow.js";
 import { applyDesired } from "./setAltUrl.js";
 
 const TOOL = "copy_alt_urls";
@@ -145,31 +146,6 @@ function matchRows(sources: SourceRow[], targetRows: AltUrl[], campaign: string)
   return { pairs, unmatched: targetRows.filter((r) => !matched.has(r.id)) };
 }
 
-/** Switch off (if needed), delete through the admin page, and prove it is gone by listing. */
-async function deleteRow(s: Services, campaign: string, type: UrlType, row: AltUrl): Promise<void> {
-  if (row.active) assertWritable(row);
-  await audited(s, { tool: TOOL, campaign_id: campaign, url_type: type, action: "deleted", id: row.id, before: row, after: null }, async () => {
-    if (row.active) {
-      try {
-        const r = await s.client.updateAltUrl(campaign, type, row.id, { active: "N" });
-        if (r.kind === "updated") assertSameRow(row.id, r.id);
-      } catch (err) {
-        if (!isUnknownOutcome(err)) throw err;
-      }
-      const now = (await readAltUrls(s, campaign, type)).rows.find((r) => r.id === row.id);
-      if (!now) return {};
-      if (now.active) {
-        throw new ToolError({ code: "VERIFY_FAILED", message: `Alt URL ${row.id} could not be switched off before deleting it; it is still active.`, cause: "VICIdial deletes only inactive rows, and the row did not become inactive.", fix: `Call list_alt_urls on campaign ${campaign}, then delete_alt_url with id ${row.id}.` });
-      }
-    }
-    const res = await s.client.adminDelete(campaign, type, row.id);
-    const after = await readAltUrls(s, campaign, type).catch(() => null);
-    if (after !== null && !after.rows.some((r) => r.id === row.id)) return {};
-    if (res.kind === "error") throw res.error;
-    throw new ToolError({ code: "VERIFY_FAILED", message: `VICIdial answered the delete of Alt URL ${row.id}, but ${after ? "the row is still listed" : "the campaign could not be listed to confirm it"}.`, cause: "Another change happened at the same moment, or VICIdial did not delete the row.", fix: `Call list_alt_urls on campaign ${campaign} to see its current rows.` });
-  });
-}
-
 function rowResult(action: RowAction, id: number | null, source: AltUrl | null, statuses: string[], extra: Partial<RowResult> = {}): RowResult {
   return { action, id, source_id: source?.id ?? null, statuses, changes: {}, detail: null, error: null, ...extra };
 }
@@ -246,7 +222,7 @@ async function applyToTarget(
         out.push(rowResult("deleted", row.id, null, row.statuses, { detail: `would delete ${row.url}` }));
       } else {
         try {
-          await deleteRow(s, campaign, type, row);
+          warnings.push(...(await deleteRowAudited(s, TOOL, campaign, type, row)).warnings);
           out.push(rowResult("deleted", row.id, null, row.statuses, { detail: `deleted ${row.url}` }));
         } catch (err) {
           const e = asToolError(err, s);
