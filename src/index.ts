@@ -18,7 +18,10 @@ const HELP = `${SERVER_NAME} ${SERVER_VERSION}: MCP server for VICIdial Alt URLs
 Usage:
   ${SERVER_NAME}                      stdio MCP server (for Claude Desktop, Cursor, VS Code, Inspector)
   ${SERVER_NAME} --http [--port N] [--host H]
-                                      Streamable HTTP at http://H:N/mcp (default 127.0.0.1:3000)
+                                      Streamable HTTP at http://H:N/mcp (default 127.0.0.1:3000;
+                                      --port 0 picks a free port, the URL goes to stderr).
+                                      MCP_HTTP_TOKEN, when set, is required as a bearer token;
+                                      a host beyond loopback refuses to start without it.
   ${SERVER_NAME} doctor               check the VICIdial connection and rights, for a person
   ${SERVER_NAME} --help | --version
 
@@ -128,7 +131,11 @@ async function runDoctor(rt: Runtime): Promise<number> {
   const { runChecks, reportText } = await import("./tools/checkConnection.js");
   const report = await runChecks(rt.services);
   const head = rt.sandboxInfo ? "(embedded sandbox: set VICIDIAL_URL to check a real VICIdial)\n" : "";
-  process.stdout.write(head + rt.services.redactor.text(reportText(report)) + "\n"); // stdout-ok: doctor is for a person, not JSON-RPC
+  const failed = report.checks.filter((c) => !c.ok).length;
+  const verdict = report.ok
+    ? `All ${report.checks.length} checks passed: this server can manage Alt URLs here.`
+    : `${failed} of ${report.checks.length} checks failed: apply each fix above, then run \`${SERVER_NAME} doctor\` again.`;
+  process.stdout.write(head + rt.services.redactor.text(`${reportText(report)}\n\n${verdict}`) + "\n"); // stdout-ok: doctor is for a person, not JSON-RPC
   return report.ok ? 0 : 1;
 }
 
@@ -142,6 +149,11 @@ async function main(): Promise<void> {
       return;
     }
     cfg = loadConfig(process.env);
+    // Checked before anything starts, so a refused --http leaves no sandbox or port behind.
+    if (cli.mode === "http") {
+      const { assertHttpExposureAllowed, resolveToken } = await import("./http.js");
+      assertHttpExposureAllowed(cli.host, resolveToken({}));
+    }
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${SERVER_NAME}: configuration error: ${err.message}\n`);
@@ -157,7 +169,21 @@ async function main(): Promise<void> {
   }
   if (cli.mode === "http") {
     const { runHttp } = await import("./http.js");
-    await runHttp(rt.services, { host: cli.host, port: cli.port, banner: banner(rt, "Streamable HTTP server"), onClose: () => rt.close() });
+    try {
+      await runHttp(rt.services, { host: cli.host, port: cli.port, banner: banner(rt, "Streamable HTTP server"), onClose: () => rt.close() });
+    } catch (err) {
+      // Port taken, address not on this machine, and the like: one line for a person, not a stack.
+      const e = err as NodeJS.ErrnoException;
+      const hint: Record<string, string> = {
+        EADDRINUSE: "the port is in use; choose another with --port",
+        EADDRNOTAVAIL: "this machine has no such address; check --host",
+        EACCES: "permission denied; ports below 1024 need privileges",
+      };
+      const why = err instanceof ConfigError ? `configuration error: ${e.message}` : `cannot listen on ${cli.host}:${cli.port}: ${hint[e.code ?? ""] ?? e.message}`;
+      process.stderr.write(`${SERVER_NAME}: ${why}\n`);
+      await rt.close();
+      process.exit(err instanceof ConfigError ? 2 : 1);
+    }
     return;
   }
   await runStdio(rt);
