@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ToolError } from "../src/client/errors.js";
+import { refusal } from "./helpers/assertions.js";
 import {
   checkDescription,
   checkMinCallLength,
@@ -9,19 +9,6 @@ import {
   sameStatusSet,
   unsendableStatusChars,
 } from "../src/core/fields.js";
-
-function refusal(fn: () => unknown): ToolError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ToolError);
-    const err = e as ToolError;
-    expect(err.code).toBe("INVALID_INPUT");
-    expect(err.field).toBeDefined();
-    return err;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("normaliseStatuses", () => {
   it("joins with single spaces as VICIdial stores them", () => {

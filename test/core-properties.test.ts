@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ToolError } from "../src/client/errors.js";
+import { pctDecode, tryParseUrl as tryParse } from "./helpers/assertions.js";
 import { checkDescription, normaliseLists, normaliseStatuses } from "../src/core/fields.js";
 import { prepareAltUrl, type UrlPolicy } from "../src/core/urlPolicy.js";
 import { checkTemplate, fillTemplate } from "../src/core/templateVars.js";
@@ -13,32 +14,6 @@ const vicidialUrl = (s: string) => s.replace(/[^A-Za-z0-9 \-%=+.:/@?&_]/g, "");
 const vicidialStatuses = (s: string) => s.replace(/[^A-Za-z0-9 -]/g, "");
 const vicidialLists = (s: string) => s.replace(/[^0-9A-Z -]/g, "");
 const vicidialDescription = (s: string) => s.replace(/[^A-Za-z0-9 ,-_]/g, "");
-
-/** Percent-decode valid %XX escapes to bytes, then UTF-8 (lenient: invalid escapes stay literal). */
-function pctDecode(s: string): string {
-  const bytes: number[] = [];
-  const enc = new TextEncoder();
-  for (let i = 0; i < s.length; ) {
-    if (s[i] === "%" && /^[0-9A-Fa-f]{2}$/.test(s.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
-      i += 3;
-    } else {
-      const cp = s.codePointAt(i)!;
-      const ch = String.fromCodePoint(cp);
-      bytes.push(...enc.encode(ch));
-      i += ch.length;
-    }
-  }
-  return new TextDecoder().decode(new Uint8Array(bytes));
-}
-
-function tryParse(s: string): URL | null {
-  try {
-    return new URL(s);
-  } catch {
-    return null;
-  }
-}
 
 /** Either an INVALID_INPUT ToolError naming a field, or a stored-unchanged URL meaning the same as the input. */
 function checkUrlProperty(input: string): void {

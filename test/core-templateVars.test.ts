@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ToolError } from "../src/client/errors.js";
+import { refusal } from "./helpers/assertions.js";
 import {
   CREDENTIAL_VARIABLES,
   KNOWN_VARIABLES,
@@ -9,18 +9,6 @@ import {
   findVariables,
   phpUrlencode,
 } from "../src/core/templateVars.js";
-
-function refusal(fn: () => unknown): ToolError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ToolError);
-    const err = e as ToolError;
-    expect(err.code).toBe("INVALID_INPUT");
-    return err;
-  }
-  throw new Error("expected a refusal");
-}
 
 const noCreds = { allowCredentialVariables: false };
 

@@ -1,21 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ToolError } from "../src/client/errors.js";
+import { refusal } from "./helpers/assertions.js";
 import { hostAllowed, prepareAltUrl, stripLikeVicidial, type UrlPolicy } from "../src/core/urlPolicy.js";
 
 const open: UrlPolicy = { requireHttps: false, allowedHosts: null };
-
-/** Run and return the ToolError thrown (fails the test when nothing is thrown). */
-function refusal(fn: () => unknown): ToolError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ToolError);
-    const err = e as ToolError;
-    expect(err.code).toBe("INVALID_INPUT");
-    return err;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("prepareAltUrl: accepted as is", () => {
   it.each([

@@ -8,6 +8,7 @@
  * Ends with the fast-check property through the sandbox.
  */
 import fc from "fast-check";
+import { pctDecode, tryParseUrl as parsed } from "./helpers/assertions.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { call, type CallResult, type InProcess } from "./helpers/harness.js";
 import { direct, dispoRow, open, safetySeed, storedRows, writeRequests } from "./safety-helpers.js";
@@ -155,31 +156,6 @@ describe("rows whose statuses the API cannot send", () => {
     expect(h.sandbox.dump()).toBe(before);
   });
 });
-
-/** Percent-decode valid %XX escapes (lenient: invalid ones stay literal), then UTF-8. */
-function pctDecode(s: string): string {
-  const bytes: number[] = [];
-  const enc = new TextEncoder();
-  for (let i = 0; i < s.length; ) {
-    if (s[i] === "%" && /^[0-9A-Fa-f]{2}$/.test(s.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
-      i += 3;
-    } else {
-      const ch = String.fromCodePoint(s.codePointAt(i)!);
-      bytes.push(...enc.encode(ch));
-      i += ch.length;
-    }
-  }
-  return new TextDecoder().decode(new Uint8Array(bytes));
-}
-
-function parsed(s: string): URL | null {
-  try {
-    return new URL(s);
-  } catch {
-    return null;
-  }
-}
 
 describe("property: any URL is refused untouched, or stored exactly as reported with the same meaning", () => {
   let shared: InProcess;
