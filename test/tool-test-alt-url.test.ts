@@ -42,7 +42,7 @@ async function target(host: string, routes: (req: IncomingMessage, res: ServerRe
 
 function crm(req: IncomingMessage, res: ServerResponse, port: number): void {
   const path = (req.url ?? "/").split("?")[0];
-  const redirect = (status: number, location: string) => res.writeHead(status, { location }).end();
+  const redirect = (status: number, location: string): void => void res.writeHead(status, { location }).end();
   switch (path) {
     case "/ok":
       return void res.writeHead(200, { "content-type": "text/plain" }).end("OK lead recorded");

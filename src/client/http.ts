@@ -4,7 +4,7 @@
  * say whether the request may have reached VICIdial (a write whose outcome is
  * unknown must be reconciled, never resent).
  */
-import { Agent, request } from "undici";
+import type { Agent } from "undici";
 import { ToolError } from "./errors.js";
 import { Limiter } from "./limiter.js";
 
@@ -33,21 +33,36 @@ export class TransportError extends ToolError {
   }
 }
 
+/** The answer started but stopped short of its announced length. */
+function cutOff(describe: string): TransportError {
+  return new TransportError({
+    code: "UNEXPECTED_RESPONSE",
+    message: `VICIdial's answer to ${describe} was cut off before its end.`,
+    cause: "The connection closed in the middle of the answer: the VICIdial web server, a proxy or the network dropped it.",
+    fix: "Check that the VICIdial web server and any proxy in front of it are healthy, then call again.",
+    retryable: true,
+    outcomeUnknown: true,
+  });
+}
+
+/**
+ * undici is most of the server's code; it is loaded with the first request,
+ * not at start, because desktop clients start this server on every launch and
+ * list its tools long before (if ever) a tool talks to VICIdial.
+ */
+type Undici = typeof import("undici");
+let undici: Promise<Undici> | null = null;
+// Bundled, a CommonJS package's dynamic import yields its exports as `default`; unbundled, as names.
+const loadUndici = () => (undici ??= import("undici").then((m) => ("Agent" in m ? m : (m as unknown as { default: Undici }).default)));
+
 export class HttpTransport {
-  private readonly agent: Agent;
+  private agent: Agent | null = null;
   private readonly limiter: Limiter;
 
   constructor(
     private readonly timeoutMs: number,
-    maxConcurrency: number,
+    private readonly maxConcurrency: number,
   ) {
-    this.agent = new Agent({
-      connections: maxConcurrency,
-      keepAliveTimeout: 30_000,
-      keepAliveMaxTimeout: 60_000,
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
     this.limiter = new Limiter(maxConcurrency);
   }
 
@@ -56,8 +71,19 @@ export class HttpTransport {
   }
 
   private async sendNow(req: HttpRequest, describe: string): Promise<HttpResponse> {
+    // Loaded before the clock starts: the first request's timeout is VICIdial's alone.
+    const { Agent, request } = await loadUndici();
+    this.agent ??= new Agent({
+      connections: this.maxConcurrency,
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 60_000,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    // Once the status line is in, VICIdial has the request: a break after it is a cut-off answer.
+    let headersSeen = false;
     try {
       const res = await request(req.url, {
         method: req.method,
@@ -68,6 +94,7 @@ export class HttpTransport {
       });
       const chunks: Buffer[] = [];
       let size = 0;
+      headersSeen = true;
       for await (const chunk of res.body) {
         size += (chunk as Buffer).length;
         if (size > MAX_BODY_BYTES) {
@@ -89,6 +116,7 @@ export class HttpTransport {
       };
     } catch (err) {
       if (err instanceof ToolError) throw err;
+      if (headersSeen && !controller.signal.aborted) throw cutOff(describe);
       throw this.classify(err, describe, controller.signal.aborted);
     } finally {
       clearTimeout(timer);
@@ -128,6 +156,6 @@ export class HttpTransport {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.agent?.close();
   }
 }

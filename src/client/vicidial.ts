@@ -63,6 +63,27 @@ export interface PlannedRequest {
 const BLANKABLE = new Set(["url_address", "url_description", "url_lists"]);
 const AUTH_CODES = new Set(["AUTH_FAILED", "ACCOUNT_LOCKED", "IP_NOT_ALLOWED"]);
 
+/**
+ * A write answered with something that is not VICIdial's answer (an error
+ * page, garbage, an empty HTTP 500) may still have been applied before the
+ * answer went wrong: callers must list and reconcile, never assume or resend.
+ */
+function unknownOutcome(err: unknown): unknown {
+  if (!(err instanceof ToolError) || err instanceof TransportError) return err;
+  const notVicidialsAnswer = err.code === "UNEXPECTED_RESPONSE" || (err.code === "VICIDIAL_ERROR" && err.vicidialResponse === null);
+  if (!notVicidialsAnswer) return err;
+  return new TransportError({
+    code: err.code,
+    message: err.message,
+    cause: err.reason,
+    fix: err.fix,
+    retryable: err.retryable,
+    vicidialResponse: err.vicidialResponse,
+    field: err.field,
+    outcomeUnknown: true,
+  });
+}
+
 export class VicidialClient {
   readonly redactor: Redactor;
   private readonly transport: HttpTransport;
@@ -206,7 +227,11 @@ export class VicidialClient {
       } catch (err) {
         throw err instanceof ToolError ? this.scrub(err) : err;
       }
-      return this.observe(() => parse(res));
+      try {
+        return this.observe(() => parse(res));
+      } catch (err) {
+        throw read ? err : unknownOutcome(err);
+      }
     });
   }
 
@@ -321,7 +346,13 @@ export class VicidialClient {
 
   /** Delete through the admin page (the only way; the row must be inactive). */
   async adminDelete(campaignId: string, urlType: UrlType, id: number): Promise<AdminOutcome> {
-    return this.admin(this.deleteParams(campaignId, urlType, id), `the delete of Alt URL ${id}`);
+    const out = await this.admin(this.deleteParams(campaignId, urlType, id), `the delete of Alt URL ${id}`);
+    // An answer that is not the admin page's may follow a delete that happened: the caller lists to find out.
+    if (out.kind === "error") {
+      const unknown = unknownOutcome(out.error);
+      if (unknown instanceof TransportError) throw unknown;
+    }
+    return out;
   }
 
   /** The admin page without campaign_id: proves login and rights there, changes nothing. */

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/**
+ * `npm run build` (tsc then typechecks, emitting nothing): bundles the server
+ * into dist/ with esbuild, dependencies included. A desktop client starts
+ * this server on every launch, and a few pre-linked files start in about
+ * half the time Node needs to resolve and load hundreds of separate modules
+ * (see bench/RESULTS.md). Code splitting keeps what is loaded lazily (the
+ * embedded sandbox, the HTTP transport, undici, the doctor) in chunks that
+ * are read only when used.
+ *
+ * Outputs: dist/index.js (the bin), dist/sandbox/cli.js (`npm run sandbox`),
+ * dist/sandbox/index.js (the sandbox as a module, for the benchmark) and
+ * dist/chunks/*.js.
+ */
+import { rename, rm } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const dist = path.join(root, "dist");
+// Built aside and swapped in, so a test spawning dist/index.js meanwhile never sees half a build.
+const staging = path.join(root, `dist.building-${process.pid}`);
+
+try {
+  await build({
+    absWorkingDir: root,
+    entryPoints: {
+      index: "src/index.ts",
+      "sandbox/cli": "src/sandbox/cli.ts",
+      "sandbox/index": "src/sandbox/index.ts",
+    },
+    outdir: staging,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    chunkNames: "chunks/[name]-[hash]",
+    // CommonJS dependencies (dotenv, undici) call require(); ESM output needs one.
+    banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
+    // Not minified: it made no measurable difference to start-up, and stack traces stay readable.
+    legalComments: "none",
+    sourcemap: "linked",
+    logLevel: "warning",
+  });
+  await rm(dist, { recursive: true, force: true });
+  await rename(staging, dist);
+} catch (err) {
+  await rm(staging, { recursive: true, force: true });
+  throw err;
+}
