@@ -31,16 +31,25 @@ function stoppedAfterDisable(row: AltUrl, err: ToolError, finish: string): ToolE
 async function removeRow(s: Services, campaign: string, type: UrlType, row: AltUrl): Promise<string[]> {
   const finish = `call delete_alt_url for campaign ${campaign} with id ${row.id}`;
   if (row.active) {
+    let offLost: TransportError | null = null;
     try {
       const r = await s.client.updateAltUrl(campaign, type, row.id, { active: "N" });
       if (r.kind === "updated") assertSameRow(row.id, r.id);
     } catch (err) {
       // A lost answer is settled by the list below; anything else stops here, nothing deleted.
       if (!isUnknownOutcome(err)) throw err;
+      offLost = err;
     }
-    const now = (await readAltUrls(s, campaign, type)).rows.find((r) => r.id === row.id);
+    let now: AltUrl | undefined;
+    try {
+      now = (await readAltUrls(s, campaign, type)).rows.find((r) => r.id === row.id);
+    } catch (err) {
+      if (offLost) throw stillUnknown(offLost, `the switch-off of Alt URL ${row.id} (nothing was deleted)`);
+      throw err;
+    }
     if (!now) return ["The row disappeared while it was being switched off (someone else deleted it)."];
     if (now.active) {
+      if (offLost) throw notApplied(offLost, `the switch-off of Alt URL ${row.id} before deleting it`);
       throw new ToolError({
         code: "VERIFY_FAILED",
         message: `Alt URL ${row.id} could not be switched off before deleting it; it is unchanged and still active.`,

@@ -11,9 +11,9 @@
  */
 import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP, type LookupFunction } from "node:net";
-import { Agent, request } from "undici";
 import { z } from "zod";
 import { ToolError, invalidInput } from "../client/errors.js";
+import { loadUndici } from "../client/http.js";
 import { checkTemplate, fillTemplate } from "../core/templateVars.js";
 import { hostAllowed, prepareAltUrl } from "../core/urlPolicy.js";
 import { findById, readAltUrls } from "./altUrlOps.js";
@@ -239,6 +239,7 @@ export function createAltUrlTester(deps: { lookup?: Resolver; classify?: (ip: st
         }
         result.final_url = current.href;
         result.address = pinned.address;
+        const { Agent, request } = await loadUndici();
         const agent = new Agent({ connect: { lookup: pinnedLookup(pinned.address, pinned.family), timeout: Math.max(1, input.timeoutMs - (Date.now() - started)) }, headersTimeout: 0, bodyTimeout: 0 });
         try {
           const res = await request(current.href, {
