@@ -21,7 +21,7 @@ const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 21);
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const BULK_RUNS = Number(process.env.BENCH_BULK_RUNS ?? 3);
 const MEMORY_CALLS = Number(process.env.BENCH_MEMORY_CALLS ?? 10_000);
-const CREDENTIALS = { VICIDIAL_USER: "6666", VICIDIAL_PASS: "1234" };
+const CREDENTIALS = { VICIDIAL_USER: "6666", VICIDIAL_PASS: "sandbox1234" };
 const log = (line) => process.stdout.write(`${line}\n`);
 
 // ---- 1. cold start --------------------------------------------------------
@@ -72,7 +72,7 @@ async function perCall() {
   const srv = new RpcProcess([ENTRY], { VICIDIAL_URL: sandbox.url, ...CREDENTIALS });
   const agent = new Agent({ connections: 1, keepAliveTimeout: 30_000 });
   // The very request the server sends for list_alt_urls.
-  const listUrl = `${sandbox.url}/vicidial/non_agent_api.php?${new URLSearchParams({ source: "mcpalturl", user: "6666", pass: "1234", function: "update_alt_url", campaign_id: "2001", entry_type: "campaign", url_type: "dispo", alt_url_id: "LIST", header: "YES" })}`;
+  const listUrl = `${sandbox.url}/vicidial/non_agent_api.php?${new URLSearchParams({ source: "mcpalturl", user: "6666", pass: "sandbox1234", function: "update_alt_url", campaign_id: "2001", entry_type: "campaign", url_type: "dispo", alt_url_id: "LIST", header: "YES" })}`;
   const raw = async () => {
     const res = await request(listUrl, { dispatcher: agent });
     const body = await res.body.text();

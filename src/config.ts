@@ -35,9 +35,13 @@ export class ConfigError extends Error {
   }
 }
 
-/** The default sandbox login: VICIdial's classic first admin user. */
+/**
+ * The default sandbox login: VICIdial's classic first admin user, with a
+ * password distinct enough that masking it never hides an ordinary value
+ * (a lead id 1234, say) in results.
+ */
 export const SANDBOX_DEFAULT_USER = "6666";
-export const SANDBOX_DEFAULT_PASS = "1234";
+export const SANDBOX_DEFAULT_PASS = "sandbox1234";
 
 /** Characters VICIdial keeps in a password (facts §6); others are stripped. */
 const PASS_KEEPS = /^[A-Za-z0-9_-]*$/;

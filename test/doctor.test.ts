@@ -34,7 +34,7 @@ function checklist(stdout: string): Map<string, { ok: boolean; line: string; fix
 
 describe("doctor", () => {
   it("passes every check for the full admin user 6666 and exits 0", async () => {
-    const r = await doctor("6666", "1234");
+    const r = await doctor("6666", "sandbox1234");
     expect(r.code, r.stderr).toBe(0);
     const checks = checklist(r.stdout);
     for (const name of ["version", "login", "campaigns_list right", "allowed campaigns", "update_alt_url right", "update_campaign right", "admin page (delete)", "ALT mode"]) {

@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => sandbox.close());
 
-function env(user = "6666", pass = "1234"): Record<string, string> {
+function env(user = "6666", pass = "sandbox1234"): Record<string, string> {
   return { VICIDIAL_URL: sandbox.url, VICIDIAL_USER: user, VICIDIAL_PASS: pass };
 }
 

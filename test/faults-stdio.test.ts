@@ -13,7 +13,7 @@ let srv: Spawned;
 
 beforeAll(async () => {
   sandbox = await startSandbox();
-  srv = await spawnStdio({ VICIDIAL_URL: sandbox.url, VICIDIAL_USER: "6666", VICIDIAL_PASS: "1234", VICIDIAL_TIMEOUT_MS: "300" });
+  srv = await spawnStdio({ VICIDIAL_URL: sandbox.url, VICIDIAL_USER: "6666", VICIDIAL_PASS: "sandbox1234", VICIDIAL_TIMEOUT_MS: "300" });
 });
 afterAll(async () => {
   await srv.close();

@@ -23,7 +23,7 @@ let open: RunningHttp;
 
 beforeAll(async () => {
   sandbox = await startSandbox();
-  const config = loadConfig({ VICIDIAL_URL: sandbox.url, VICIDIAL_USER: "6666", VICIDIAL_PASS: "1234", VICIDIAL_AUDIT_LOG: "off" });
+  const config = loadConfig({ VICIDIAL_URL: sandbox.url, VICIDIAL_USER: "6666", VICIDIAL_PASS: "sandbox1234", VICIDIAL_AUDIT_LOG: "off" });
   services = createServices(config, sandbox.url, { sandbox: true, logLevel: "error", retryDelayMs: 5 });
   withToken = await startHttp(services, { host: "127.0.0.1", port: 0, token: TOKEN });
   open = await startHttp(services, { host: "127.0.0.1", port: 0, token: "" });

@@ -50,7 +50,7 @@ beforeAll(async () => {
       HOME: process.env.HOME ?? "",
       VICIDIAL_URL: sandbox.url,
       VICIDIAL_USER: "6666",
-      VICIDIAL_PASS: "1234",
+      VICIDIAL_PASS: "sandbox1234",
       VICIDIAL_MAX_CONCURRENCY: String(MAX_CONCURRENCY),
       VICIDIAL_AUDIT_LOG: "off",
       LOG_LEVEL: "debug",

@@ -98,12 +98,12 @@ export async function waitFor(test: () => boolean, ms = 5000, what = "condition"
  */
 export async function direct(sandbox: Sandbox, params: Record<string, string>, page: "api" | "admin" = "api"): Promise<string> {
   if (page === "api") {
-    const q = new URLSearchParams({ source: "colleague", user: "6666", pass: "1234", ...params });
+    const q = new URLSearchParams({ source: "colleague", user: "6666", pass: "sandbox1234", ...params });
     return (await fetch(`${sandbox.url}/vicidial/non_agent_api.php?${q.toString()}`)).text();
   }
   const q = new URLSearchParams({ action: "URL_MULTI_DELETE", entry_type: "campaign", url_type: "dispo", ...params });
   const res = await fetch(`${sandbox.url}/vicidial/admin_url_multi.php?${q.toString()}`, {
-    headers: { authorization: `Basic ${Buffer.from("6666:1234").toString("base64")}` },
+    headers: { authorization: `Basic ${Buffer.from("6666:sandbox1234").toString("base64")}` },
   });
   return res.text();
 }

@@ -40,7 +40,7 @@ async function admin(sb: Sandbox, query: string, user: string, pass: string) {
 }
 
 const AS = (user: string, pass: string) => `source=test&user=${user}&pass=${pass}`;
-const ADMIN_Q = "source=test&user=6666&pass=1234";
+const ADMIN_Q = "source=test&user=6666&pass=sandbox1234";
 const alt = (campaign: string, extra: string, who = ADMIN_Q) =>
   `${who}&function=update_alt_url&campaign_id=${campaign}&entry_type=campaign&url_type=dispo&${extra}`;
 
@@ -214,7 +214,7 @@ describe("IP list", () => {
     expect((await api(sb, `${ADMIN_Q}&function=campaigns_list`)).body).toBe(
       "ERROR: Your IP Address is not allowed: 127.0.0.1: |6666|IPBLOCK|\n",
     );
-    expect((await admin(sb, "campaign_id=2001", "6666", "1234")).body).toBe(
+    expect((await admin(sb, "campaign_id=2001", "6666", "sandbox1234")).body).toBe(
       "Your IP Address is not allowed: 127.0.0.1: |6666|IPBLOCK|\n",
     );
     // SALESTEAM has no list
@@ -258,7 +258,7 @@ describe("permissions", () => {
 
   it("GET wins over POST for the same field", async () => {
     const sb = await sandbox();
-    const res = await fetch(`${sb.url}${API}?user=6666&pass=1234`, {
+    const res = await fetch(`${sb.url}${API}?user=6666&pass=sandbox1234`, {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
       body: "source=test&pass=wrong&function=campaigns_list&pass=alsowrong",
@@ -351,9 +351,9 @@ describe("fault injection", () => {
 
     sb.setFaults([{ mode: "http500-empty", match: { path: "admin" } }]);
     expect((await api(sb, `${ADMIN_Q}&function=campaigns_list`)).status).toBe(200);
-    expect((await admin(sb, "campaign_id=2001", "6666", "1234")).status).toBe(500);
+    expect((await admin(sb, "campaign_id=2001", "6666", "sandbox1234")).status).toBe(500);
     sb.setFaults([]);
-    expect((await admin(sb, "", "6666", "1234")).body).toBe("ERROR: ID not defined:");
+    expect((await admin(sb, "", "6666", "sandbox1234")).body).toBe("ERROR: ID not defined:");
   });
 });
 

@@ -105,7 +105,7 @@ describe("copy_alt_urls", () => {
     const lines = readFileSync(audit, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { tool: string; action: string; id: number | null; result: string });
     expect(lines.filter((l) => l.tool === "copy_alt_urls" && l.action === "created")).toHaveLength(8);
     expect(lines).toContainEqual(expect.objectContaining({ tool: "copy_alt_urls", action: "deleted", id: 5, result: "OK" }));
-    expect(readFileSync(audit, "utf8")).not.toContain("1234");
+    expect(readFileSync(audit, "utf8")).not.toContain("sandbox1234");
   });
 
   it("with replace, changes nothing at all when the person declines", async () => {

@@ -36,7 +36,7 @@ function dispoRow(fields: Omit<SandboxAltUrl, "entry_type" | "url_type">): Sandb
 export function defaultSeed(): SandboxSeed {
   const users: SandboxUser[] = [
     {
-      user: "6666", pass: "1234", user_level: 9, user_group: "ADMIN", active: "Y",
+      user: "6666", pass: "sandbox1234", user_level: 9, user_group: "ADMIN", active: "Y",
       vdc_agent_api_access: 1, modify_campaigns: 1, view_reports: 1, api_allowed_functions: " ALL_FUNCTIONS ",
       note: "full admin API user",
     },

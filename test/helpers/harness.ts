@@ -63,7 +63,7 @@ export async function inProcess(opts: InProcessOptions = {}): Promise<InProcess>
   const config = loadConfig({
     VICIDIAL_URL: sandbox.url,
     VICIDIAL_USER: "6666",
-    VICIDIAL_PASS: "1234",
+    VICIDIAL_PASS: "sandbox1234",
     VICIDIAL_AUDIT_LOG: "off",
     ...opts.env,
   });
