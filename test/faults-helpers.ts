@@ -5,6 +5,7 @@
  * puts it, and a tiny local web server for test_alt_url to reach.
  */
 import { createServer, type Server } from "node:http";
+import { isWriteRequest } from "./helpers/assertions.js";
 import type { AddressInfo } from "node:net";
 import type { FaultMode, Sandbox, SandboxAltUrl, SandboxRequestRecord } from "../src/sandbox/index.js";
 import type { CallResult } from "./helpers/harness.js";
@@ -25,21 +26,6 @@ export const EXPECTED_CODE: Record<ErrorMode, string> = {
 
 /** Faults after which the sandbox has applied the write although the answer broke. */
 export const APPLYING_MODES: readonly ErrorMode[] = ["reset-after-apply", "truncated-body"];
-
-const EDITABLE = ["active", "url_rank", "url_statuses", "url_description", "url_lists", "url_call_length", "url_address"];
-const CAMPAIGN_KEYS = ["source", "user", "pass", "function", "campaign_id"];
-
-/** Requests that can change data (the ALT-mode probe and field-less update_campaign cannot). */
-export function isWriteRequest(r: SandboxRequestRecord): boolean {
-  const p = new Map(r.params);
-  if (r.path.endsWith("/non_agent_api.php")) {
-    if (p.get("function") === "update_alt_url") return p.get("alt_url_id") !== "LIST" && EDITABLE.some((k) => p.has(k));
-    if (p.get("function") === "update_campaign") return [...p.keys()].some((k) => !CAMPAIGN_KEYS.includes(k));
-    return false;
-  }
-  if (r.path.endsWith("/admin_url_multi.php")) return p.has("url_id");
-  return false;
-}
 
 export function writeRequests(log: SandboxRequestRecord[]): SandboxRequestRecord[] {
   return log.filter(isWriteRequest);

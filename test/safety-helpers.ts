@@ -4,6 +4,7 @@
  * on it, and ways to see which requests could have changed data.
  */
 import { defaultSeed, type SandboxAltUrl, type SandboxRequestRecord, type SandboxSeed } from "../src/sandbox/index.js";
+import { isWriteRequest } from "./helpers/assertions.js";
 import type { Sandbox } from "../src/sandbox/index.js";
 import type { ElicitResult } from "@modelcontextprotocol/sdk/types.js";
 import { inProcess, type InProcess } from "./helpers/harness.js";
@@ -46,25 +47,6 @@ export function open(opts: OpenOptions = {}): Promise<InProcess> {
     ...(opts.useSandbox ? { useSandbox: opts.useSandbox } : { sandbox: { seed: opts.seed ?? safetySeed() } }),
     ...(opts.elicit ? { elicit: opts.elicit } : {}),
   });
-}
-
-const EDITABLE = ["active", "url_rank", "url_statuses", "url_description", "url_lists", "url_call_length", "url_address"];
-const CAMPAIGN_KEYS = ["source", "user", "pass", "function", "campaign_id"];
-
-/**
- * Requests that can change data. Stricter than the sandbox's own "write"
- * flag: the ALT-mode probe (alt_url_id=0, no field) and update_campaign
- * without a field write nothing, so they are not counted.
- */
-export function isWriteRequest(r: SandboxRequestRecord): boolean {
-  const p = new Map(r.params);
-  if (r.path.endsWith("/non_agent_api.php")) {
-    if (p.get("function") === "update_alt_url") return p.get("alt_url_id") !== "LIST" && EDITABLE.some((k) => p.has(k));
-    if (p.get("function") === "update_campaign") return [...p.keys()].some((k) => !CAMPAIGN_KEYS.includes(k));
-    return false;
-  }
-  if (r.path.endsWith("/admin_url_multi.php")) return p.has("url_id");
-  return false;
 }
 
 export function writeRequests(sandbox: Sandbox): SandboxRequestRecord[] {

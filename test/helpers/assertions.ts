@@ -1,6 +1,7 @@
 /** Small checks several test files share. */
 import { expect } from "vitest";
 import { ToolError } from "../../src/client/errors.js";
+import type { SandboxRequestRecord } from "../../src/sandbox/index.js";
 
 /** Run `fn` and return the INVALID_INPUT ToolError it throws (fails when nothing is thrown). */
 export function refusal(fn: () => unknown): ToolError {
@@ -39,4 +40,23 @@ export function tryParseUrl(s: string): URL | null {
   } catch {
     return null;
   }
+}
+
+const EDITABLE = ["active", "url_rank", "url_statuses", "url_description", "url_lists", "url_call_length", "url_address"];
+const CAMPAIGN_KEYS = ["source", "user", "pass", "function", "campaign_id"];
+
+/**
+ * Requests that can change data. Stricter than the sandbox's own "write"
+ * flag: the ALT-mode probe (alt_url_id=0, no field) and update_campaign
+ * without a field write nothing, so they are not counted.
+ */
+export function isWriteRequest(r: SandboxRequestRecord): boolean {
+  const p = new Map(r.params);
+  if (r.path.endsWith("/non_agent_api.php")) {
+    if (p.get("function") === "update_alt_url") return p.get("alt_url_id") !== "LIST" && EDITABLE.some((k) => p.has(k));
+    if (p.get("function") === "update_campaign") return [...p.keys()].some((k) => !CAMPAIGN_KEYS.includes(k));
+    return false;
+  }
+  if (r.path.endsWith("/admin_url_multi.php")) return p.has("url_id");
+  return false;
 }
