@@ -51,6 +51,10 @@ describe("preview_dispo_urls", () => {
     const other = await call(h.client, "preview_dispo_urls", { campaign_id: "2001", status: "SALE", list_id: "103", talk_time: 45 });
     expect((other.structured.fires as { id: number }[]).map((f) => f.id)).toEqual([1, 4]);
     expect(other.structured.skipped).toContainEqual(expect.objectContaining({ id: 2, reason_code: "list_not_included" }));
+    // Without a sample lead, the campaign variable is still the campaign's id, as VICIdial fills it.
+    const log = (other.structured.fires as { id: number; filled_url: string; missing_variables: string[] }[]).find((f) => f.id === 4)!;
+    expect(log.filled_url).toContain("campaign=2001&");
+    expect(log.missing_variables).not.toContain("campaign");
 
     const short = await call(h.client, "preview_dispo_urls", { campaign_id: "2001", status: "SALE", list_id: 101, talk_time: 10 });
     expect((short.structured.fires as { id: number }[]).map((f) => f.id)).toEqual([1, 4]);

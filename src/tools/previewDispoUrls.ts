@@ -18,7 +18,7 @@ const firesSchema = z.object({
   id: z.number().describe("Alt URL id"),
   rank: z.number().describe("Firing order (ascending)"),
   url: z.string().describe("The URL as stored, template variables included"),
-  filled_url: z.string().describe("The URL as VICIdial would fetch it, variables filled from status, list_id, talk_time and sample_lead (missing ones empty)"),
+  filled_url: z.string().describe("The URL as VICIdial would fetch it, variables filled from status, list_id, talk_time, the campaign id and sample_lead (missing ones empty)"),
   description: z.string().describe("The row's description"),
   conditions: z.array(z.string()).describe('What firing still depends on when list_id or talk_time was not given, e.g. "only for lists 101 102"'),
   missing_variables: z.array(z.string()).describe("Template variables with no value given; VICIdial fills them from the real call"),
@@ -106,7 +106,8 @@ export const previewDispoUrls = defineTool({
       status: a.status,
       ...(listId !== undefined ? { list_id: listId } : {}),
       ...(a.talk_time !== undefined ? { talk_time: a.talk_time } : {}),
-      ...(a.sample_lead !== undefined ? { sample_lead: a.sample_lead } : {}),
+      // VICIdial fills --A--campaign--B-- with the campaign id; the sample lead may still say otherwise.
+      sample_lead: { campaign, ...a.sample_lead },
     });
     let fires = preview.fires;
     let skipped: PreviewSkipped[] = preview.skipped;
