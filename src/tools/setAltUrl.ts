@@ -131,12 +131,12 @@ export async function applyDesired(
 
   return audited(s, { tool, campaign_id: campaign, url_type: type, action, id: target?.id ?? null, before: target }, async () => {
     let id: number;
-    let reconciled = false;
+    // Set when listing after a lost answer already showed the row as meant.
+    let reconciledRow: AltUrl | null = null;
     try {
       const out = target ? await s.client.updateAltUrl(campaign, type, target.id, fields) : await s.client.addAltUrl(campaign, type, fields);
       if (target) {
         if (out.kind === "updated") assertSameRow(target.id, out.id);
-        else if (out.kind !== "no_updates") throw new Error(`unexpected ${out.kind}`);
         id = target.id;
       } else {
         if (out.kind !== "added") throw new ToolError({ code: "UNEXPECTED_RESPONSE", message: "VICIdial did not confirm the new Alt URL.", cause: "It answered that there was nothing to add.", fix: "Call list_alt_urls to check, then call again.", vicidialResponse: null });
@@ -157,10 +157,10 @@ export async function applyDesired(
         : after.find((r) => !known.has(r.id) && Object.keys(diff(r, full)).length === 0);
       if (!landed) throw notApplied(err, target ? `the change to Alt URL ${target.id}` : "the new Alt URL");
       id = landed.id;
-      reconciled = true;
+      reconciledRow = landed;
     }
-    const stored = verifyStored((await readAltUrls(s, campaign, type)).rows.find((r) => r.id === id), full, id);
-    return { action, alt_url: stored, changes: diff(target, stored) as Changes, requests: [], reconciled, auditAfter: stored };
+    const stored = reconciledRow ?? verifyStored((await readAltUrls(s, campaign, type)).rows.find((r) => r.id === id), full, id);
+    return { action, alt_url: stored, changes: diff(target, stored) as Changes, requests: [], reconciled: reconciledRow !== null, auditAfter: stored };
   });
 }
 
