@@ -4,7 +4,7 @@
  * row after, result (OK or the error code). Never the password. Default in
  * the user's state folder; VICIDIAL_AUDIT_LOG moves it; `off` disables it.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -173,6 +173,24 @@ describe("where it goes", () => {
     expect(h.services.audit.enabled).toBe(false);
     await call(h.client, "disable_alt_url", { campaign_id: "2001", id: 1 });
     expect(existsSync(path.join(dir, "vicidial-alturl-mcp"))).toBe(false);
+  });
+
+  it("check_connection (and so doctor) says when the log cannot be written, with the fix", async () => {
+    const blocker = path.join(dir, "not-a-folder");
+    writeFileSync(blocker, "a file where a folder should be");
+    h = await open({ env: { VICIDIAL_AUDIT_LOG: path.join(blocker, "audit.jsonl") } });
+    const r = await call(h.client, "check_connection");
+    const audit = (r.structured.checks as { name: string; ok: boolean; fix?: string }[]).find((c) => c.name === "audit log")!;
+    expect(audit.ok).toBe(false);
+    expect(audit.fix).toMatch(/VICIDIAL_AUDIT_LOG/);
+    expect(r.structured.ok).toBe(false);
+
+    const good = path.join(dir, "ok", "audit.jsonl");
+    await h.close();
+    h = await open({ env: { VICIDIAL_AUDIT_LOG: good } });
+    const ok = await call(h.client, "check_connection");
+    expect((ok.structured.checks as { name: string; ok: boolean }[]).find((c) => c.name === "audit log")!.ok).toBe(true);
+    expect(lines(good)).toEqual([]);
   });
 
   it("loadConfig: VICIDIAL_AUDIT_LOG moves it (relative paths made absolute), OFF in any case disables it", () => {

@@ -35,6 +35,18 @@ export class AuditLog {
     return this.file !== null;
   }
 
+  /** Null when the log can be appended to (creating it if needed), else why not. */
+  async problem(): Promise<string | null> {
+    if (this.file === null) return null;
+    try {
+      await mkdir(path.dirname(this.file), { recursive: true });
+      await appendFile(this.file, "", { encoding: "utf8", mode: 0o600 });
+      return null;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  }
+
   record(entry: AuditEntry): Promise<void> {
     const file = this.file;
     if (file === null) return Promise.resolve();

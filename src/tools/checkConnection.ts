@@ -39,6 +39,14 @@ export async function runChecks(s: Services): Promise<ConnectionReport> {
   let version: string | null = null;
   for (const w of s.config.warnings) checks.push({ name: "configuration", ok: false, detail: w, fix: "See the warning itself." });
   if (!s.config.auditLog) checks.push({ name: "audit log", ok: true, detail: "VICIDIAL_AUDIT_LOG=off: writes are not recorded." });
+  else {
+    const problem = await s.audit.problem();
+    checks.push(
+      problem
+        ? { name: "audit log", ok: false, detail: `Writes cannot be recorded in ${s.config.auditLog}: ${problem}`, fix: "Set VICIDIAL_AUDIT_LOG to a file this user can write (or off), then restart the server." }
+        : { name: "audit log", ok: true, detail: `Writes are recorded in ${s.config.auditLog}` },
+    );
+  }
 
   try {
     const v = await c.version();
