@@ -4,6 +4,7 @@
  * Streamable HTTP server; `doctor` prints the connection report for a person.
  * With no VICIDIAL_URL everything runs on the embedded sandbox.
  */
+import path from "node:path";
 import { config as loadDotenv } from "dotenv";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { parseLogLevel } from "./log.js";
@@ -93,7 +94,7 @@ function banner(rt: Runtime, how: string): string {
   if (rt.sandboxInfo) {
     lines.push(`Using the embedded VICIdial SANDBOX at ${rt.sandboxInfo.url} (not a real call centre), as user ${s.config.user}.`);
     lines.push("Sandbox users: " + rt.sandboxInfo.users.map((u) => `${u.user}${u.note ? ` (${u.note})` : ""}`).join(", "));
-    lines.push("Set VICIDIAL_URL, VICIDIAL_USER and VICIDIAL_PASS to use a real VICIdial.");
+    lines.push("Log in as another sandbox user with VICIDIAL_USER and VICIDIAL_PASS (npm run sandbox lists their passwords); set VICIDIAL_URL too to use a real VICIdial.");
   } else {
     lines.push(`Using VICIdial at ${s.client.baseUrl} as user ${s.config.user}${s.config.readOnly ? " (read-only)" : ""}.`);
   }
@@ -105,10 +106,11 @@ async function runStdio(rt: Runtime): Promise<void> {
   const { createServer } = await import("./server.js");
   const server = createServer(rt.services);
   if (process.stdin.isTTY) {
+    const entry = path.resolve(process.argv[1] ?? "dist/index.js");
     process.stderr.write(
       `${banner(rt, "stdio MCP server")}\n` +
         "It speaks JSON-RPC on stdin/stdout and is meant to be started by an MCP client, not typed at.\n" +
-        `Connect a client with: { "command": "npx", "args": ["-y", "${SERVER_NAME}"] } (see README), or try: npx @modelcontextprotocol/inspector node dist/index.js\n` +
+        `Connect a client with: ${JSON.stringify({ command: process.execPath, args: [entry] })} (see README), or try: npx @modelcontextprotocol/inspector node ${entry}\n` +
         "Press Ctrl-C to stop.\n",
     );
   }

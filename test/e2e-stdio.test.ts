@@ -2,9 +2,10 @@
  * The real built server over stdio with the SDK's Client, as a desktop client
  * runs it, against a sandbox this test starts and can inspect.
  */
+import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../src/sandbox/index.js";
-import { call, spawnStdio, type Spawned } from "./helpers/harness.js";
+import { call, DIST_ENTRY, ROOT, spawnStdio, type Spawned } from "./helpers/harness.js";
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -174,5 +175,23 @@ describe("with no configuration", () => {
     } finally {
       await srv.close();
     }
+  });
+});
+
+describe("started by a person in a terminal", () => {
+  // `script` gives the server a terminal on stdin, as a person typing the command would.
+  const hasScript = spawnSync("script", ["--version"]).status === 0;
+  it.skipIf(!hasScript)("says on stderr what it is, which VICIdial it uses and how to connect a client", () => {
+    const r = spawnSync("script", ["-qc", `${process.execPath} ${DIST_ENTRY}`, "/dev/null"], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", VICIDIAL_AUDIT_LOG: "off", TERM: "dumb" },
+      timeout: 4000,
+      encoding: "utf8",
+    });
+    const out = r.stdout;
+    expect(out).toMatch(/stdio MCP server/);
+    expect(out).toMatch(/SANDBOX at http:\/\/127\.0\.0\.1:\d+/);
+    expect(out).toMatch(/Connect a client with/);
+    expect(out).not.toContain("sandbox1234");
   });
 });
