@@ -118,6 +118,13 @@ describe("prompts", () => {
     expect(r.completion.values).toEqual(["3001"]);
   });
 
+  it("offers no suggestions, rather than an error, for a prompt or template it does not have", async () => {
+    const prompt = await h.client.complete({ ref: { type: "ref/prompt", name: "test_prompt_with_arguments" }, argument: { name: "arg1", value: "par" } });
+    expect(prompt.completion.values).toEqual([]);
+    const template = await h.client.complete({ ref: { type: "ref/resource", uri: "vicidial://nothing/{x}" }, argument: { name: "x", value: "a" } });
+    expect(template.completion.values).toEqual([]);
+  });
+
   it("in read-only mode, tells the assistant it cannot write", async () => {
     const ro = await inProcess({ useSandbox: h.sandbox, env: { VICIDIAL_READ_ONLY: "true" } });
     try {
