@@ -2,8 +2,8 @@
  * Packaging: the tarball `npm pack` makes holds what a user needs and nothing
  * else, runs with `npx` from a clean folder (stdio, as a desktop client starts
  * it), and package.json and server.json agree with each other and with the
- * contract. Needs the npm registry for the tarball's dependencies; dist/ must
- * be built (`npm test` builds first).
+ * contract. The tarball has no dependencies (the bundle holds them); dist/
+ * must be built (`npm test` builds first).
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -117,6 +117,8 @@ describe("the npm package", () => {
     // A packed tarball must contain a fresh build, whoever runs `npm pack` or `npm publish`.
     expect(pkg.scripts.prepack).toMatch(/npm run build/);
     expect(pkg.version).toBe(SERVER_VERSION);
+    // Every library is in the bundle: npx installs nothing but the tarball (the npx test proves it runs).
+    expect((pkg as { dependencies?: object }).dependencies).toBeUndefined();
   });
 
   it("has a server.json for the MCP registry that matches package.json and the contract", () => {
