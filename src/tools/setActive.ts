@@ -1,10 +1,13 @@
-/** enable_alt_url and disable_alt_url: one factory, since they differ only in the value. */
+/**
+ * enable_alt_url and disable_alt_url: one factory, since they differ only in
+ * the value; the write itself is set_alt_url's (read back, verify, reconcile).
+ */
 import { z } from "zod";
-import { audited, assertSameRow, assertWritable, findById, isUnknownOutcome, notApplied, readAltUrls, stillUnknown, verifyStored } from "./altUrlOps.js";
-import { ToolError } from "../client/errors.js";
+import { findById, readAltUrls } from "./altUrlOps.js";
 import { defineTool } from "./framework.js";
 import { describeRow, withWarnings } from "./format.js";
 import { altUrlId, altUrlSchema, campaignId, changesSchema, dryRun, plannedRequestSchema, urlType, warningsSchema } from "./schemas.js";
+import { applyDesired } from "./setAltUrl.js";
 
 function makeSetActive(active: boolean) {
   const verb = active ? "enable" : "disable";
@@ -31,33 +34,12 @@ function makeSetActive(active: boolean) {
       const campaign = resolved.id;
       const warnings = [...resolved.warnings];
       const result = await s.locks.run(campaign.toUpperCase(), async () => {
-        const row = findById((await readAltUrls(s, campaign, a.url_type)).rows, a.id, campaign, a.url_type);
+        const read = await readAltUrls(s, campaign, a.url_type);
+        const row = findById(read.rows, a.id, campaign, a.url_type);
+        // Already as asked: nothing to send, even to a row the API may not write.
         if (row.active === active) return { action: "unchanged" as const, row, requests: [], reconciled: false };
-        assertWritable(row);
-        const fields = { active: active ? ("Y" as const) : ("N" as const) };
-        if (a.dry_run) return { action: "updated" as const, row, requests: [s.client.planAltUrlWrite(campaign, a.url_type, String(row.id), fields)], reconciled: false };
-        return audited(s, { tool: `${verb}_alt_url`, campaign_id: campaign, url_type: a.url_type, action: "updated", id: row.id, before: row }, async () => {
-          let reconciled = false;
-          try {
-            const out = await s.client.updateAltUrl(campaign, a.url_type, row.id, fields);
-            if (out.kind === "updated") assertSameRow(row.id, out.id);
-          } catch (err) {
-            if (!isUnknownOutcome(err)) throw err;
-            let now;
-            try {
-              now = (await readAltUrls(s, campaign, a.url_type)).rows.find((r) => r.id === row.id);
-            } catch {
-              throw stillUnknown(err, `the ${verb} of Alt URL ${row.id}`);
-            }
-            if (!now) {
-              throw new ToolError({ code: "VERIFY_FAILED", field: "id", message: `${err.message} Listing again shows Alt URL ${row.id} is gone from campaign ${campaign}.`, cause: "Someone deleted the row at the same moment, or VICIdial applied the change elsewhere.", fix: "Call list_alt_urls to see the current rows before changing anything else.", vicidialResponse: err.vicidialResponse });
-            }
-            if (now.active !== active) throw notApplied(err, `the ${verb} of Alt URL ${row.id}`);
-            reconciled = true;
-          }
-          const stored = verifyStored((await readAltUrls(s, campaign, a.url_type)).rows.find((r) => r.id === row.id), { active }, row.id);
-          return { action: "updated" as const, row: stored, requests: [], reconciled, auditAfter: stored };
-        });
+        const out = await applyDesired(s, campaign, a.url_type, read.rows, row, { active }, a.dry_run, `${verb}_alt_url`);
+        return { action: "updated" as const, row: out.alt_url ?? row, requests: out.requests, reconciled: out.reconciled };
       });
       const changes = result.action === "updated" ? { active: { before: !active, after: active } } : {};
       const text = a.dry_run && result.action === "updated"

@@ -151,6 +151,16 @@ export async function applyDesired(
       } catch {
         throw stillUnknown(err, target ? `the change to Alt URL ${target.id}` : "the creation");
       }
+      if (target && !after.some((r) => r.id === target.id)) {
+        throw new ToolError({
+          code: "VERIFY_FAILED",
+          field: "id",
+          message: `${err.message} Listing again shows Alt URL ${target.id} is gone from campaign ${campaign}.`,
+          cause: "Someone deleted the row at the same moment, or VICIdial applied the change elsewhere.",
+          fix: "Call list_alt_urls to see the current rows before changing anything else.",
+          vicidialResponse: err.vicidialResponse,
+        });
+      }
       const known = new Set(rows.map((r) => r.id));
       const landed = target
         ? after.find((r) => r.id === target.id && Object.keys(diff(r, full)).length === 0)
