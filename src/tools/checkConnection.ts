@@ -108,15 +108,15 @@ export async function runChecks(s: Services): Promise<ConnectionReport> {
     }
   }
 
-  const altMode: { campaign_id: string; alt: boolean | null }[] = [];
+  let altMode: { campaign_id: string; alt: boolean | null }[] = [];
   if (level8) {
-    for (const camp of campaigns.slice(0, MAX_ALT_PROBES)) {
-      try {
-        altMode.push({ campaign_id: camp.campaign_id, alt: await c.probeAltMode(camp.campaign_id, "dispo") });
-      } catch {
-        altMode.push({ campaign_id: camp.campaign_id, alt: null });
-      }
-    }
+    // Side by side: the client keeps at most VICIDIAL_MAX_CONCURRENCY in flight.
+    altMode = await Promise.all(
+      campaigns.slice(0, MAX_ALT_PROBES).map(async (camp) => ({
+        campaign_id: camp.campaign_id,
+        alt: await c.probeAltMode(camp.campaign_id, "dispo").catch(() => null),
+      })),
+    );
     const off = altMode.filter((m) => m.alt === false).map((m) => m.campaign_id);
     checks.push({
       name: "ALT mode",
