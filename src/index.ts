@@ -6,10 +6,10 @@
  */
 import path from "node:path";
 import { config as loadDotenv } from "dotenv";
-import { ConfigError, loadConfig, type Config } from "./config.js";
+import { type Config, ConfigError, loadConfig } from "./config.js";
 import { parseLogLevel } from "./log.js";
-import { createServices, type Services } from "./services.js";
 import { SERVER_NAME, SERVER_VERSION } from "./server.js";
+import { createServices, type Services } from "./services.js";
 
 // quiet: dotenv must never write to stdout, which belongs to JSON-RPC.
 loadDotenv({ quiet: true });
@@ -94,7 +94,9 @@ function banner(rt: Runtime, how: string): string {
   if (rt.sandboxInfo) {
     lines.push(`Using the embedded VICIdial SANDBOX at ${rt.sandboxInfo.url} (not a real call centre), as user ${s.config.user}.`);
     lines.push("Sandbox users: " + rt.sandboxInfo.users.map((u) => `${u.user}${u.note ? ` (${u.note})` : ""}`).join(", "));
-    lines.push("Log in as another sandbox user with VICIDIAL_USER and VICIDIAL_PASS (npm run sandbox lists their passwords); set VICIDIAL_URL too to use a real VICIdial.");
+    lines.push(
+      "Log in as another sandbox user with VICIDIAL_USER and VICIDIAL_PASS (npm run sandbox lists their passwords); set VICIDIAL_URL too to use a real VICIdial.",
+    );
   } else {
     lines.push(`Using VICIdial at ${s.client.baseUrl} as user ${s.config.user}${s.config.readOnly ? " (read-only)" : ""}.`);
   }
@@ -172,7 +174,12 @@ async function main(): Promise<void> {
   if (cli.mode === "http") {
     const { runHttp } = await import("./http.js");
     try {
-      await runHttp(rt.services, { host: cli.host, port: cli.port, banner: banner(rt, "Streamable HTTP server"), onClose: () => rt.close() });
+      await runHttp(rt.services, {
+        host: cli.host,
+        port: cli.port,
+        banner: banner(rt, "Streamable HTTP server"),
+        onClose: () => rt.close(),
+      });
     } catch (err) {
       // Port taken, address not on this machine, and the like: one line for a person, not a stack.
       const e = err as NodeJS.ErrnoException;
@@ -181,7 +188,10 @@ async function main(): Promise<void> {
         EADDRNOTAVAIL: "this machine has no such address; check --host",
         EACCES: "permission denied; ports below 1024 need privileges",
       };
-      const why = err instanceof ConfigError ? `configuration error: ${e.message}` : `cannot listen on ${cli.host}:${cli.port}: ${hint[e.code ?? ""] ?? e.message}`;
+      const why =
+        err instanceof ConfigError
+          ? `configuration error: ${e.message}`
+          : `cannot listen on ${cli.host}:${cli.port}: ${hint[e.code ?? ""] ?? e.message}`;
       process.stderr.write(`${SERVER_NAME}: ${why}\n`);
       await rt.close();
       process.exit(err instanceof ConfigError ? 2 : 1);

@@ -14,7 +14,11 @@ export interface Logger {
   error(msg: string): void;
 }
 
-export function createLogger(redactor: Redactor, level: LogLevel = "info", sink: (line: string) => void = (l) => process.stderr.write(l)): Logger {
+export function createLogger(
+  redactor: Redactor,
+  level: LogLevel = "info",
+  sink: (line: string) => void = (l) => process.stderr.write(l),
+): Logger {
   const at = (lvl: LogLevel) => (msg: string) => {
     if (ORDER[lvl] < ORDER[level]) return;
     sink(`[vicidial-alturl-mcp] ${lvl}: ${redactor.text(msg)}\n`);

@@ -65,11 +65,16 @@ export function registerPrompts(server: McpServer, s: Services): void {
     "route_disposition_to_url",
     {
       title: "Send a disposition to a URL",
-      description: "Set up an Alt URL so VICIdial calls a CRM or other web address when agents give calls one disposition: check the campaign, dry run, write, then confirm with a preview.",
+      description:
+        "Set up an Alt URL so VICIdial calls a CRM or other web address when agents give calls one disposition: check the campaign, dry run, write, then confirm with a preview.",
       argsSchema: {
         campaign_id: campaignArg(s),
         status: z.string().describe('The disposition status, exactly as defined in VICIdial (case-sensitive), e.g. "SALE"'),
-        url: z.string().describe("The address VICIdial should fetch, template variables allowed, e.g. https://crm.example.com/hook?lead=--A--lead_id--B--"),
+        url: z
+          .string()
+          .describe(
+            "The address VICIdial should fetch, template variables allowed, e.g. https://crm.example.com/hook?lead=--A--lead_id--B--",
+          ),
       },
     },
     (a) => user(routeDispositionText(a, s.config.readOnly)),
@@ -79,7 +84,8 @@ export function registerPrompts(server: McpServer, s: Services): void {
     "audit_campaign_alt_urls",
     {
       title: "Audit a campaign's Alt URLs",
-      description: "Review every Alt URL of one campaign (all three types) and report risks: ALT mode off, inactive rows, empty statuses, http:// URLs, password variables.",
+      description:
+        "Review every Alt URL of one campaign (all three types) and report risks: ALT mode off, inactive rows, empty statuses, http:// URLs, password variables.",
       argsSchema: { campaign_id: campaignArg(s) },
     },
     (a) => user(auditCampaignText(a.campaign_id)),

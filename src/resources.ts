@@ -3,7 +3,7 @@
  * and the reference of template variables, so a client can attach them to a
  * conversation without a tool call.
  */
-import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { ToolError } from "./client/errors.js";
 import { URL_TYPES, type UrlType } from "./core/altUrl.js";
@@ -24,7 +24,11 @@ function asMcpError(s: Services, err: unknown): McpError {
   if (err instanceof McpError) return err;
   if (err instanceof ToolError) {
     const p = s.redactor.value(err.toPayload());
-    return new McpError(INPUT_ERRORS.has(p.code) ? ErrorCode.InvalidParams : ErrorCode.InternalError, `${p.code}: ${p.message} Fix: ${p.fix}`, p);
+    return new McpError(
+      INPUT_ERRORS.has(p.code) ? ErrorCode.InvalidParams : ErrorCode.InternalError,
+      `${p.code}: ${p.message} Fix: ${p.fix}`,
+      p,
+    );
   }
   s.log.error(`resource read: ${(err as Error)?.stack ?? String(err)}`);
   return new McpError(ErrorCode.InternalError, s.redactor.text(`Could not read the resource: ${(err as Error)?.message ?? String(err)}`));
@@ -89,10 +93,22 @@ export function registerResources(server: McpServer, s: Services): void {
         const campaign = decodeURIComponent(one(variables.campaign_id));
         const type = decodeURIComponent(one(variables.url_type));
         if (!/^[A-Za-z0-9_-]{2,8}$/.test(campaign)) {
-          throw new ToolError({ code: "INVALID_INPUT", field: "campaign_id", message: `"${campaign}" is not a campaign id.`, cause: "A campaign id is 2 to 8 letters, digits, - or _.", fix: "Use a URI such as vicidial://campaigns/2001/alt-urls/dispo, with an id from list_campaigns." });
+          throw new ToolError({
+            code: "INVALID_INPUT",
+            field: "campaign_id",
+            message: `"${campaign}" is not a campaign id.`,
+            cause: "A campaign id is 2 to 8 letters, digits, - or _.",
+            fix: "Use a URI such as vicidial://campaigns/2001/alt-urls/dispo, with an id from list_campaigns.",
+          });
         }
         if (!(URL_TYPES as readonly string[]).includes(type)) {
-          throw new ToolError({ code: "INVALID_INPUT", field: "url_type", message: `"${type}" is not an Alt URL type.`, cause: `The type must be one of ${URL_TYPES.join(", ")}.`, fix: `Use a URI ending in /alt-urls/dispo (or /start, /noagent).` });
+          throw new ToolError({
+            code: "INVALID_INPUT",
+            field: "url_type",
+            message: `"${type}" is not an Alt URL type.`,
+            cause: `The type must be one of ${URL_TYPES.join(", ")}.`,
+            fix: `Use a URI ending in /alt-urls/dispo (or /start, /noagent).`,
+          });
         }
         const resolved = await s.campaigns.resolve(campaign);
         const read = await readAltUrls(s, resolved.id, type as UrlType);
@@ -115,7 +131,8 @@ export function registerResources(server: McpServer, s: Services): void {
     URL_VARIABLES_URI,
     {
       title: "Alt URL template variables",
-      description: "Every --A--name--B-- variable VICIdial fills in an Alt URL, grouped (lead, agent, call, disposition, custom), with notes on encoding and on the password variables this server refuses by default.",
+      description:
+        "Every --A--name--B-- variable VICIdial fills in an Alt URL, grouped (lead, agent, call, disposition, custom), with notes on encoding and on the password variables this server refuses by default.",
       mimeType: JSON_TYPE,
     },
     async (uri) => ({

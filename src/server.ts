@@ -21,7 +21,10 @@ function instructions(s: Services): string {
     "Users may use a tutorial's words (dispo_code, alt_url, delete_url=Y): they mean statuses, url and delete_alt_url. VICIdial's API reaches campaigns only, not in-groups or lists.",
   ];
   if (s.config.readOnly) lines.push("Read-only mode: no write tool is available.");
-  if (s.sandbox) lines.push("SANDBOX: this server talks to an embedded practice VICIdial, not a real call centre. Every result carries sandbox: true. Nothing done here affects real calls.");
+  if (s.sandbox)
+    lines.push(
+      "SANDBOX: this server talks to an embedded practice VICIdial, not a real call centre. Every result carries sandbox: true. Nothing done here affects real calls.",
+    );
   return lines.join("\n\n");
 }
 
@@ -52,7 +55,8 @@ type Handler = (request: unknown, extra: unknown) => Promise<unknown>;
 function lenientCompletions(server: McpServer): void {
   const handlers = (server.server as unknown as { _requestHandlers?: Map<string, Handler> })._requestHandlers;
   const original = handlers?.get("completion/complete");
-  if (!handlers || !original) throw new Error("@modelcontextprotocol/sdk changed how request handlers are kept; update lenientCompletions in src/server.ts");
+  if (!handlers || !original)
+    throw new Error("@modelcontextprotocol/sdk changed how request handlers are kept; update lenientCompletions in src/server.ts");
   handlers.set("completion/complete", async (request, extra) => {
     try {
       return await original(request, extra);

@@ -24,7 +24,11 @@ export interface Services {
   sandbox: boolean;
 }
 
-export function createServices(config: Config, baseUrl: string, opts: { sandbox: boolean; logLevel?: LogLevel; retryDelayMs?: number }): Services {
+export function createServices(
+  config: Config,
+  baseUrl: string,
+  opts: { sandbox: boolean; logLevel?: LogLevel; retryDelayMs?: number },
+): Services {
   const client = new VicidialClient({
     baseUrl,
     user: config.user,

@@ -13,8 +13,8 @@ import {
   parseAltModeProbe,
   parseAltUrlList,
   parseAltUrlWrite,
-  parseCampaignUpdate,
   parseCampaignsList,
+  parseCampaignUpdate,
   parseVersion,
 } from "../src/client/parse.js";
 
@@ -95,7 +95,8 @@ describe("the error catalogue", () => {
 
 describe("LIST", () => {
   it("reads rows with and without the header", () => {
-    const header = "url_id|campaign_id|entry_type|active|url_type|url_rank|url_statuses|url_description|url_lists|url_call_length|url_address\n";
+    const header =
+      "url_id|campaign_id|entry_type|active|url_type|url_rank|url_statuses|url_description|url_lists|url_call_length|url_address\n";
     const line = "1|ALTTEST|campaign|Y|dispo|1|SALE|Sale CRM||0|https://crm.example.com/lead?id=--A--lead_id--B--\n";
     for (const body of [header + line, line]) {
       const { rows } = parseAltUrlList(res(body));
@@ -122,7 +123,8 @@ describe("LIST", () => {
   });
 
   it("pieces a row back together when a stored line break split it (the backslash defect)", () => {
-    const body = "11|ALTTEST|campaign|N|dispo|1||amp||0|https://x.example.com/caf?a=1&b=2\n12|ALTTEST|campaign|N|dispo|1||x\ny||0|\n13|ALTTEST|campaign|N|dispo|1|SALE DNC XFER|multi||0|\n";
+    const body =
+      "11|ALTTEST|campaign|N|dispo|1||amp||0|https://x.example.com/caf?a=1&b=2\n12|ALTTEST|campaign|N|dispo|1||x\ny||0|\n13|ALTTEST|campaign|N|dispo|1|SALE DNC XFER|multi||0|\n";
     const { rows, repaired } = parseAltUrlList(res(body));
     expect(rows.map((r) => r.url_id)).toEqual(["11", "12", "13"]);
     expect(rows[1]!.url_description).toBe("x\ny");
@@ -144,11 +146,20 @@ describe("LIST", () => {
 
 describe("writes", () => {
   it("NEW URL ID", () => {
-    expect(parseAltUrlWrite(res("SUCCESS: update_alt_url ALT URL HAS BEEN ADDED - 6666|NEW URL ID: 9|dispo|campaign|NOALT\n"))).toEqual({ kind: "added", id: 9 });
+    expect(parseAltUrlWrite(res("SUCCESS: update_alt_url ALT URL HAS BEEN ADDED - 6666|NEW URL ID: 9|dispo|campaign|NOALT\n"))).toEqual({
+      kind: "added",
+      id: 9,
+    });
   });
   it("UPDATED names the row really changed, or none", () => {
-    expect(parseAltUrlWrite(res("SUCCESS: update_alt_url ALT URL HAS BEEN UPDATED - 6666|2|dispo|campaign|ALTTEST\n"))).toEqual({ kind: "updated", id: 2 });
-    expect(parseAltUrlWrite(res("SUCCESS: update_alt_url ALT URL HAS BEEN UPDATED - 6666||dispo|campaign|ALTTEST\n"))).toEqual({ kind: "updated", id: null });
+    expect(parseAltUrlWrite(res("SUCCESS: update_alt_url ALT URL HAS BEEN UPDATED - 6666|2|dispo|campaign|ALTTEST\n"))).toEqual({
+      kind: "updated",
+      id: 2,
+    });
+    expect(parseAltUrlWrite(res("SUCCESS: update_alt_url ALT URL HAS BEEN UPDATED - 6666||dispo|campaign|ALTTEST\n"))).toEqual({
+      kind: "updated",
+      id: null,
+    });
   });
   it("NO UPDATES DEFINED", () => {
     expect(parseAltUrlWrite(res("NOTICE: update_alt_url NO UPDATES DEFINED: |6666|\n"))).toEqual({ kind: "no_updates" });
@@ -182,8 +193,10 @@ describe("update_campaign, campaigns_list, version", () => {
     expect(parseCampaignUpdate(res("NOTICE: update_campaign NO UPDATES DEFINED: |6666|\n"))).toEqual({ kind: "no_updates" });
   });
   it("campaigns_list with and without header", () => {
-    const header = "campaign_id|campaign_name|active|user_group|dial_method|dial_level|lead_order|dial_statuses|dial_timeout|dial_prefix|manual_dial_prefix|three_way_dial_prefix\n";
-    const rows = "ALTTEST|Alt URL test campaign|Y|---ALL---|MANUAL|0||NEW|60|9||\nNOALT|Campaign without ALT|Y|---ALL---|MANUAL|0||NEW|60|9||\n";
+    const header =
+      "campaign_id|campaign_name|active|user_group|dial_method|dial_level|lead_order|dial_statuses|dial_timeout|dial_prefix|manual_dial_prefix|three_way_dial_prefix\n";
+    const rows =
+      "ALTTEST|Alt URL test campaign|Y|---ALL---|MANUAL|0||NEW|60|9||\nNOALT|Campaign without ALT|Y|---ALL---|MANUAL|0||NEW|60|9||\n";
     for (const body of [header + rows, rows]) {
       const list = parseCampaignsList(res(body));
       expect(list.map((c) => c.campaign_id)).toEqual(["ALTTEST", "NOALT"]);
@@ -191,7 +204,11 @@ describe("update_campaign, campaigns_list, version", () => {
     }
   });
   it("version", () => {
-    expect(parseVersion(res("VERSION: 2.14-202|BUILD: 250720-1841|DATE: 2026-11-27 10:51:48|EPOCH: 1795776708|DST: 0|TZ: -5.00|TZNOW: -5.00|\n"))).toEqual({
+    expect(
+      parseVersion(
+        res("VERSION: 2.14-202|BUILD: 250720-1841|DATE: 2026-11-27 10:51:48|EPOCH: 1795776708|DST: 0|TZ: -5.00|TZNOW: -5.00|\n"),
+      ),
+    ).toEqual({
       version: "2.14-202",
       build: "250720-1841",
       date: "2026-11-27 10:51:48",
@@ -200,7 +217,8 @@ describe("update_campaign, campaigns_list, version", () => {
 });
 
 describe("the admin page", () => {
-  const page = (inner: string) => `<html><head><title>ADMINISTRATION</title></head><body>${"<td>menu</td>".repeat(4000)}${inner}</body></html>`;
+  const page = (inner: string) =>
+    `<html><head><title>ADMINISTRATION</title></head><body>${"<td>menu</td>".repeat(4000)}${inner}</body></html>`;
   it("each outcome of facts §7", () => {
     expect(parseAdminAnswer(res("ERROR: ID not defined:"), "x")).toEqual({ kind: "probe_ok" });
     expect(parseAdminAnswer(res(page("<BR><b>1 MULTI URL DELETED (ID: 7)</b><BR><BR>")), "x")).toEqual({ kind: "deleted", id: 7 });
@@ -215,7 +233,9 @@ describe("the admin page", () => {
     expect(code("ERROR: no entry type defined:")).toBe("INVALID_INPUT");
     expect(code(page("ERROR: You must fill in all fields:  ||ALTTEST|campaign|dispo|"))).toBe("INVALID_INPUT");
     expect(code(page("This URL is not set ALTcampaign|dispo|Dispo Call"))).toBe("ALT_MODE_OFF");
-    expect(code(page("ERROR: URL entry must be set to not active before you delete it:  |1|ALTTEST|campaign|dispo|"))).toBe("ALT_URL_NOT_FOUND");
+    expect(code(page("ERROR: URL entry must be set to not active before you delete it:  |1|ALTTEST|campaign|dispo|"))).toBe(
+      "ALT_URL_NOT_FOUND",
+    );
     expect(code(page("<p>something else entirely</p>"))).toBe("UNEXPECTED_RESPONSE");
     expect(code("", 500)).toBe("VICIDIAL_ERROR");
   });
@@ -223,7 +243,15 @@ describe("the admin page", () => {
 
 describe("every answer recorded from a real VICIdial parses without crashing", () => {
   const transcript = JSON.parse(readFileSync(new URL("./fixtures/vicidial-transcript.json", import.meta.url), "utf8")) as {
-    requests: { n: number | null; desc: string; path: string; status: number; body?: string; body_example?: string; params: [string, string][] }[];
+    requests: {
+      n: number | null;
+      desc: string;
+      path: string;
+      status: number;
+      body?: string;
+      body_example?: string;
+      params: [string, string][];
+    }[];
   };
   const parsers = [parseAltUrlList, parseAltUrlWrite, parseCampaignsList, parseCampaignUpdate, parseVersion];
   it.each(transcript.requests.map((r, i) => [i, r.desc, r] as const))("#%i %s", (_i, _d, r) => {

@@ -18,17 +18,49 @@ function variableOf(env: Record<string, string>): string {
 describe("loadConfig", () => {
   it("defaults: sandbox with the classic admin user", () => {
     const c = loadConfig({ XDG_STATE_HOME: "/tmp/state" });
-    expect(c).toMatchObject({ vicidialUrl: null, user: "6666", source: "mcpalturl", timeoutMs: 15000, readOnly: false, allowedCampaigns: null, requireHttps: false, allowedUrlHosts: null, maxConcurrency: 4 });
+    expect(c).toMatchObject({
+      vicidialUrl: null,
+      user: "6666",
+      source: "mcpalturl",
+      timeoutMs: 15000,
+      readOnly: false,
+      allowedCampaigns: null,
+      requireHttps: false,
+      allowedUrlHosts: null,
+      maxConcurrency: 4,
+    });
     if (process.platform === "linux") expect(c.auditLog).toBe("/tmp/state/vicidial-alturl-mcp/audit.jsonl");
   });
 
   it("reads every variable", () => {
-    const c = loadConfig({ ...real, VICIDIAL_SOURCE: "crm2", VICIDIAL_TIMEOUT_MS: "5000", VICIDIAL_READ_ONLY: "true", VICIDIAL_ALLOWED_CAMPAIGNS: "2001, sales2", VICIDIAL_REQUIRE_HTTPS: "1", VICIDIAL_ALLOWED_URL_HOSTS: "crm.example.com,*.example.org", VICIDIAL_AUDIT_LOG: "off", VICIDIAL_MAX_CONCURRENCY: "8" });
-    expect(c).toMatchObject({ vicidialUrl: "https://dialer.example.com", source: "crm2", timeoutMs: 5000, readOnly: true, allowedCampaigns: ["2001", "SALES2"], requireHttps: true, allowedUrlHosts: ["crm.example.com", "*.example.org"], auditLog: null, maxConcurrency: 8 });
+    const c = loadConfig({
+      ...real,
+      VICIDIAL_SOURCE: "crm2",
+      VICIDIAL_TIMEOUT_MS: "5000",
+      VICIDIAL_READ_ONLY: "true",
+      VICIDIAL_ALLOWED_CAMPAIGNS: "2001, sales2",
+      VICIDIAL_REQUIRE_HTTPS: "1",
+      VICIDIAL_ALLOWED_URL_HOSTS: "crm.example.com,*.example.org",
+      VICIDIAL_AUDIT_LOG: "off",
+      VICIDIAL_MAX_CONCURRENCY: "8",
+    });
+    expect(c).toMatchObject({
+      vicidialUrl: "https://dialer.example.com",
+      source: "crm2",
+      timeoutMs: 5000,
+      readOnly: true,
+      allowedCampaigns: ["2001", "SALES2"],
+      requireHttps: true,
+      allowedUrlHosts: ["crm.example.com", "*.example.org"],
+      auditLog: null,
+      maxConcurrency: 8,
+    });
   });
 
   it("keeps the web root when given a /vicidial/ URL", () => {
-    expect(loadConfig({ ...real, VICIDIAL_URL: "https://dialer.example.com/vicidial/non_agent_api.php" }).vicidialUrl).toBe("https://dialer.example.com");
+    expect(loadConfig({ ...real, VICIDIAL_URL: "https://dialer.example.com/vicidial/non_agent_api.php" }).vicidialUrl).toBe(
+      "https://dialer.example.com",
+    );
   });
 
   it("names the variable of every bad value", () => {
@@ -63,7 +95,12 @@ describe("the CLI with a bad value", () => {
   });
 
   it("warns on stderr when the password holds characters VICIdial strips, without showing it", async () => {
-    const r = await runCli(["doctor"], { VICIDIAL_URL: "http://127.0.0.1:9", VICIDIAL_USER: "6666", VICIDIAL_PASS: "12#34", VICIDIAL_TIMEOUT_MS: "2000" });
+    const r = await runCli(["doctor"], {
+      VICIDIAL_URL: "http://127.0.0.1:9",
+      VICIDIAL_USER: "6666",
+      VICIDIAL_PASS: "12#34",
+      VICIDIAL_TIMEOUT_MS: "2000",
+    });
     expect(r.stderr).toMatch(/VICIDIAL_PASS holds characters VICIdial strips/);
     expect(r.stderr + r.stdout).not.toContain("12#34");
   });

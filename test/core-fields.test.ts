@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { refusal } from "./helpers/assertions.js";
 import {
   checkDescription,
   checkMinCallLength,
@@ -9,6 +8,7 @@ import {
   sameStatusSet,
   unsendableStatusChars,
 } from "../src/core/fields.js";
+import { refusal } from "./helpers/assertions.js";
 
 describe("normaliseStatuses", () => {
   it("joins with single spaces as VICIdial stores them", () => {

@@ -83,15 +83,36 @@ describe("previewFiring", () => {
   it("reports the first reason in the fixed order", () => {
     const bad = row({ id: 1, active: false, statuses: ["DNC"], lists: ["5"], min_call_length: 60, url: "" });
     expect(previewFiring({ rows: [bad], status: "SALE", list_id: "6", talk_time: 1 }).skipped[0]?.reason_code).toBe("inactive");
-    expect(previewFiring({ rows: [{ ...bad, active: true }], status: "SALE", list_id: "6", talk_time: 1 }).skipped[0]?.reason_code).toBe("status_not_listed");
-    expect(previewFiring({ rows: [{ ...bad, active: true, statuses: [] }], status: "SALE" }).skipped[0]?.reason_code).toBe("empty_statuses");
-    expect(previewFiring({ rows: [{ ...bad, active: true, statuses: ["SALE"] }], status: "SALE", list_id: "6", talk_time: 1 }).skipped[0]?.reason_code).toBe("list_not_included");
-    expect(previewFiring({ rows: [{ ...bad, active: true, statuses: ["SALE"], lists: [] }], status: "SALE", talk_time: 1 }).skipped[0]?.reason_code).toBe("call_too_short");
+    expect(previewFiring({ rows: [{ ...bad, active: true }], status: "SALE", list_id: "6", talk_time: 1 }).skipped[0]?.reason_code).toBe(
+      "status_not_listed",
+    );
+    expect(previewFiring({ rows: [{ ...bad, active: true, statuses: [] }], status: "SALE" }).skipped[0]?.reason_code).toBe(
+      "empty_statuses",
+    );
+    expect(
+      previewFiring({ rows: [{ ...bad, active: true, statuses: ["SALE"] }], status: "SALE", list_id: "6", talk_time: 1 }).skipped[0]
+        ?.reason_code,
+    ).toBe("list_not_included");
+    expect(
+      previewFiring({ rows: [{ ...bad, active: true, statuses: ["SALE"], lists: [] }], status: "SALE", talk_time: 1 }).skipped[0]
+        ?.reason_code,
+    ).toBe("call_too_short");
   });
 
   it("fills dispo, talk_time and list_id from the inputs over the sample lead, and lists missing variables", () => {
-    const rows = [row({ id: 1, url: "https://x.example.com/?d=--A--dispo--B--&t=--A--talk_time--B--&l=--A--list_id--B--&n=--A--first_name--B--&e=--A--email--B--" })];
-    const r = previewFiring({ rows, status: "SALE", talk_time: 45, list_id: "101", sample_lead: { DISPO: "X", list_id: "7", first_name: "Ann Lee" } });
+    const rows = [
+      row({
+        id: 1,
+        url: "https://x.example.com/?d=--A--dispo--B--&t=--A--talk_time--B--&l=--A--list_id--B--&n=--A--first_name--B--&e=--A--email--B--",
+      }),
+    ];
+    const r = previewFiring({
+      rows,
+      status: "SALE",
+      talk_time: 45,
+      list_id: "101",
+      sample_lead: { DISPO: "X", list_id: "7", first_name: "Ann Lee" },
+    });
     expect(r.fires[0]?.filled_url).toBe("https://x.example.com/?d=SALE&t=45&l=101&n=Ann+Lee&e=");
     expect(r.fires[0]?.missing_variables).toEqual(["email"]);
     const noList = previewFiring({ rows, status: "SALE", sample_lead: { list_id: "7" } });

@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ToolError } from "../src/client/errors.js";
-import { pctDecode, tryParseUrl as tryParse } from "./helpers/assertions.js";
 import { checkDescription, normaliseLists, normaliseStatuses } from "../src/core/fields.js";
-import { prepareAltUrl, type UrlPolicy } from "../src/core/urlPolicy.js";
 import { checkTemplate, fillTemplate } from "../src/core/templateVars.js";
+import { prepareAltUrl, type UrlPolicy } from "../src/core/urlPolicy.js";
+import { pctDecode, tryParseUrl as tryParse } from "./helpers/assertions.js";
 
 const RUNS = 600;
 const open: UrlPolicy = { requireHttps: false, allowedHosts: null };
@@ -44,7 +44,9 @@ function checkUrlProperty(input: string): void {
 const anyText = fc.string({ unit: "binary", maxLength: 40 });
 const anyGrapheme = fc.string({ unit: "grapheme", maxLength: 20 });
 const nastyAscii = fc.string({
-  unit: fc.constantFrom(..."%,;()!*'~$[]{}|^`\"<> +&=?/@:.-_aZ09é😀".split("").concat(["%2C", "%zz", "%4", "é", "😀", "--A--lead_id--B--"])),
+  unit: fc.constantFrom(
+    ..."%,;()!*'~$[]{}|^`\"<> +&=?/@:.-_aZ09é😀".split("").concat(["%2C", "%zz", "%4", "é", "😀", "--A--lead_id--B--"]),
+  ),
   maxLength: 25,
 });
 const base = fc.webUrl({ validSchemes: ["http", "https"], authoritySettings: { withPort: true, withIPv4: true, withUserInfo: true } });
@@ -69,8 +71,10 @@ describe("prepareAltUrl properties", () => {
 
   it("fully arbitrary strings, bare and behind a scheme", () => {
     fc.assert(
-      fc.property(fc.oneof(anyText, anyGrapheme, nastyAscii), fc.constantFrom("", "https://", "http://x.example.com/", "HTTPS://a.b/?"), (s, prefix) =>
-        checkUrlProperty(prefix + s),
+      fc.property(
+        fc.oneof(anyText, anyGrapheme, nastyAscii),
+        fc.constantFrom("", "https://", "http://x.example.com/", "HTTPS://a.b/?"),
+        (s, prefix) => checkUrlProperty(prefix + s),
       ),
       { numRuns: RUNS },
     );
@@ -134,7 +138,12 @@ describe("field properties: never a value VICIdial would alter", () => {
   });
 
   it("lists", () => {
-    const listId = fc.oneof(fc.nat(), fc.double(), fc.string({ unit: fc.constantFrom(..."0123456789 ,-X".split("")), maxLength: 21 }), anyText);
+    const listId = fc.oneof(
+      fc.nat(),
+      fc.double(),
+      fc.string({ unit: fc.constantFrom(..."0123456789 ,-X".split("")), maxLength: 21 }),
+      anyText,
+    );
     fc.assert(
       fc.property(fc.option(fc.array(listId, { maxLength: 6 }), { nil: undefined }), (ids) =>
         refusedOr(
@@ -152,7 +161,11 @@ describe("field properties: never a value VICIdial would alter", () => {
   });
 
   it("description", () => {
-    const text = fc.oneof(anyText, anyGrapheme, fc.string({ unit: fc.constantFrom(..."aZ9 ,./:;<=>?@[]^_-\\!#'\"~{}|`\n".split("")), maxLength: 30 }));
+    const text = fc.oneof(
+      anyText,
+      anyGrapheme,
+      fc.string({ unit: fc.constantFrom(..."aZ9 ,./:;<=>?@[]^_-\\!#'\"~{}|`\n".split("")), maxLength: 30 }),
+    );
     fc.assert(
       fc.property(text, (d) =>
         refusedOr(
@@ -173,15 +186,21 @@ describe("field properties: never a value VICIdial would alter", () => {
   it("a checked template stays checkable after preparation, and filling never leaves a marker", () => {
     const name = fc.constantFrom("lead_id", "DISPO", "first_name", "my_label", "phone_number");
     fc.assert(
-      fc.property(fc.array(name, { maxLength: 4 }), fc.dictionary(fc.constantFrom("lead_id", "dispo", "first_name"), anyGrapheme), (names, values) => {
-        const url = "https://x.example.com/p?" + names.map((n, i) => `v${i}=--A--${n}--B--`).join("&");
-        const prepared = prepareAltUrl(url, open).url;
-        expect(prepared).toBe(url);
-        expect(checkTemplate(prepared, { allowCredentialVariables: false }).variables.length).toBe(new Set(names.map((n) => n.toLowerCase())).size);
-        const filled = fillTemplate(prepared, values).url;
-        expect(filled).not.toMatch(/--A--|--B--/i);
-        expect(vicidialUrl(filled)).toBe(filled);
-      }),
+      fc.property(
+        fc.array(name, { maxLength: 4 }),
+        fc.dictionary(fc.constantFrom("lead_id", "dispo", "first_name"), anyGrapheme),
+        (names, values) => {
+          const url = "https://x.example.com/p?" + names.map((n, i) => `v${i}=--A--${n}--B--`).join("&");
+          const prepared = prepareAltUrl(url, open).url;
+          expect(prepared).toBe(url);
+          expect(checkTemplate(prepared, { allowCredentialVariables: false }).variables.length).toBe(
+            new Set(names.map((n) => n.toLowerCase())).size,
+          );
+          const filled = fillTemplate(prepared, values).url;
+          expect(filled).not.toMatch(/--A--|--B--/i);
+          expect(vicidialUrl(filled)).toBe(filled);
+        },
+      ),
       { numRuns: RUNS },
     );
   });

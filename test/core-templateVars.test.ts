@@ -1,20 +1,34 @@
 import { describe, expect, it } from "vitest";
-import { refusal } from "./helpers/assertions.js";
 import {
   CREDENTIAL_VARIABLES,
-  KNOWN_VARIABLES,
-  VARIABLE_REFERENCE,
   checkTemplate,
   fillTemplate,
   findVariables,
+  KNOWN_VARIABLES,
   phpUrlencode,
+  VARIABLE_REFERENCE,
 } from "../src/core/templateVars.js";
+import { refusal } from "./helpers/assertions.js";
 
 const noCreds = { allowCredentialVariables: false };
 
 describe("variable lists", () => {
   it("holds every name of the facts page, with the numbered custom fields expanded", () => {
-    for (const n of ["lead_id", "phone_number", "owner", "user", "fronter", "closer", "SQLdate", "SIPexten", "in_script", "dispo", "callback_datetime", "did_id", "did_description"]) {
+    for (const n of [
+      "lead_id",
+      "phone_number",
+      "owner",
+      "user",
+      "fronter",
+      "closer",
+      "SQLdate",
+      "SIPexten",
+      "in_script",
+      "dispo",
+      "callback_datetime",
+      "did_id",
+      "did_description",
+    ]) {
       expect(KNOWN_VARIABLES).toContain(n);
     }
     for (let i = 1; i <= 5; i++) {
@@ -37,7 +51,9 @@ describe("variable lists", () => {
 
 describe("findVariables", () => {
   it("finds markers case-insensitively, once each, with their group", () => {
-    const vars = findVariables("https://x.example.com/?l=--A--lead_id--B--&s=--a--DISPO--b--&l2=--A--Lead_ID--B--&d=--A--sqldate--B--&c=--A--my_field--B--");
+    const vars = findVariables(
+      "https://x.example.com/?l=--A--lead_id--B--&s=--a--DISPO--b--&l2=--A--Lead_ID--B--&d=--A--sqldate--B--&c=--A--my_field--B--",
+    );
     expect(vars).toEqual([
       { name: "lead_id", known: true, credential: false, group: "lead" },
       { name: "dispo", known: true, credential: false, group: "disposition" },

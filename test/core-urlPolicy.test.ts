@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { refusal } from "./helpers/assertions.js";
 import { hostAllowed, prepareAltUrl, stripLikeVicidial, type UrlPolicy } from "../src/core/urlPolicy.js";
+import { refusal } from "./helpers/assertions.js";
 
 const open: UrlPolicy = { requireHttps: false, allowedHosts: null };
 
@@ -20,9 +20,7 @@ describe("prepareAltUrl: accepted as is", () => {
   });
 
   it("leaves template markers untouched", () => {
-    expect(prepareAltUrl("https://x.example.com/a?id=--A--lead_id--B--", open).url).toBe(
-      "https://x.example.com/a?id=--A--lead_id--B--",
-    );
+    expect(prepareAltUrl("https://x.example.com/a?id=--A--lead_id--B--", open).url).toBe("https://x.example.com/a?id=--A--lead_id--B--");
   });
 
   it("keeps + (VICIdial keeps it)", () => {
@@ -58,9 +56,7 @@ describe("prepareAltUrl: percent-encodes what VICIdial would strip", () => {
 
   it("encodes every character of the facts page's stripped list", () => {
     const r = prepareAltUrl("https://x.example.com/p?a=,;()!*'~$[]{}|^`\"<>", open);
-    expect(r.url).toBe(
-      "https://x.example.com/p?a=%2C%3B%28%29%21%2A%27%7E%24%5B%5D%7B%7D%7C%5E%60%22%3C%3E",
-    );
+    expect(r.url).toBe("https://x.example.com/p?a=%2C%3B%28%29%21%2A%27%7E%24%5B%5D%7B%7D%7C%5E%60%22%3C%3E");
     expect(r.warnings).toHaveLength(19);
     expect(stripLikeVicidial(r.url)).toBe(r.url);
   });

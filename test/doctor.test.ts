@@ -4,7 +4,7 @@
  * never the password, nor a failed admin login for a user below level 8.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../src/sandbox/index.js";
+import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
 import { runCli } from "./helpers/harness.js";
 
 let sandbox: Sandbox;
@@ -37,7 +37,16 @@ describe("doctor", () => {
     const r = await doctor("6666", "sandbox1234");
     expect(r.code, r.stderr).toBe(0);
     const checks = checklist(r.stdout);
-    for (const name of ["version", "login", "campaigns_list right", "allowed campaigns", "update_alt_url right", "update_campaign right", "admin page (delete)", "ALT mode"]) {
+    for (const name of [
+      "version",
+      "login",
+      "campaigns_list right",
+      "allowed campaigns",
+      "update_alt_url right",
+      "update_campaign right",
+      "admin page (delete)",
+      "ALT mode",
+    ]) {
       expect(checks.get(name)?.ok, `${name} in\n${r.stdout}`).toBe(true);
     }
     expect([...checks.values()].every((c) => c.ok)).toBe(true);

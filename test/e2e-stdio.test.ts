@@ -4,8 +4,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../src/sandbox/index.js";
-import { call, DIST_ENTRY, ROOT, spawnStdio, type Spawned } from "./helpers/harness.js";
+import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
+import { call, DIST_ENTRY, ROOT, type Spawned, spawnStdio } from "./helpers/harness.js";
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -39,14 +39,24 @@ describe("as the full admin user", () => {
 
   it("creates, updates, leaves unchanged, disables, enables and deletes a row", async () => {
     const url = "https://crm.example.com/hook?lead=--A--lead_id--B--";
-    const created = await call(srv.client, "set_alt_url", { campaign_id: "2001", statuses: ["NI", "DNC"], url, description: "Not interested" });
+    const created = await call(srv.client, "set_alt_url", {
+      campaign_id: "2001",
+      statuses: ["NI", "DNC"],
+      url,
+      description: "Not interested",
+    });
     expect(created.isError).toBe(false);
     expect(created.structured.action).toBe("created");
     const row = created.structured.alt_url as { id: number; active: boolean; url: string; statuses: string[] };
     expect(row).toMatchObject({ active: true, url, statuses: ["NI", "DNC"] });
     expect(created.text).toMatch(/^Created Alt URL \d+/);
 
-    const updated = await call(srv.client, "set_alt_url", { campaign_id: "2001", statuses: ["DNC", "NI"], url: url + "&src=vici", rank: 7 });
+    const updated = await call(srv.client, "set_alt_url", {
+      campaign_id: "2001",
+      statuses: ["DNC", "NI"],
+      url: url + "&src=vici",
+      rank: 7,
+    });
     expect(updated.structured.action).toBe("updated");
     expect((updated.structured.alt_url as { id: number }).id).toBe(row.id);
     expect(updated.structured.changes).toEqual({ url: { before: url, after: url + "&src=vici" }, rank: { before: 1, after: 7 } });
@@ -70,7 +80,12 @@ describe("as the full admin user", () => {
 
   it("a stale id is refused before anything is written", async () => {
     const before = sandbox.dump();
-    const r = await call(srv.client, "set_alt_url", { campaign_id: "2001", id: 99999, statuses: ["SALE"], url: "https://crm.example.com/x" });
+    const r = await call(srv.client, "set_alt_url", {
+      campaign_id: "2001",
+      id: 99999,
+      statuses: ["SALE"],
+      url: "https://crm.example.com/x",
+    });
     expect(r.isError).toBe(true);
     expect(r.structured.error).toMatchObject({ code: "ALT_URL_NOT_FOUND", field: "id" });
     expect(r.structured.error!.fix).toMatch(/list_alt_urls/);

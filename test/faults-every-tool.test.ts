@@ -5,10 +5,10 @@
  * the same server answers the next call once VICIdial is healthy again.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultSeed, startSandbox, type Sandbox, type SandboxSeed } from "../src/sandbox/index.js";
+import { defaultSeed, type Sandbox, type SandboxSeed, startSandbox } from "../src/sandbox/index.js";
 import { ALL_TOOLS } from "../src/tools/index.js";
-import { call, inProcess, type InProcess } from "./helpers/harness.js";
-import { describeLog, ERROR_MODES, errorOf, EXPECTED_CODE, startCrmStub, visibleState, writeRequests } from "./faults-helpers.js";
+import { describeLog, ERROR_MODES, EXPECTED_CODE, errorOf, startCrmStub, visibleState, writeRequests } from "./faults-helpers.js";
+import { call, type InProcess, inProcess } from "./helpers/harness.js";
 
 /** Short, so a hang costs a third of a second per case. */
 const TIMEOUT_MS = 300;

@@ -5,12 +5,20 @@
  * puts it, and a tiny local web server for test_alt_url to reach.
  */
 import { createServer, type Server } from "node:http";
-import { isWriteRequest } from "./helpers/assertions.js";
 import type { AddressInfo } from "node:net";
 import type { FaultMode, Sandbox, SandboxAltUrl, SandboxRequestRecord } from "../src/sandbox/index.js";
+import { isWriteRequest } from "./helpers/assertions.js";
 import type { CallResult } from "./helpers/harness.js";
 
-export const ERROR_MODES = ["hang", "http500-empty", "html-error", "reset-before-response", "reset-after-apply", "truncated-body", "garbage"] as const satisfies readonly FaultMode[];
+export const ERROR_MODES = [
+  "hang",
+  "http500-empty",
+  "html-error",
+  "reset-before-response",
+  "reset-after-apply",
+  "truncated-body",
+  "garbage",
+] as const satisfies readonly FaultMode[];
 export type ErrorMode = (typeof ERROR_MODES)[number];
 
 /** The contract code each broken answer must surface as (hang: past VICIDIAL_TIMEOUT_MS). */
@@ -56,7 +64,8 @@ export function visibleState(sandbox: Sandbox): string[] {
   const d = JSON.parse(sandbox.dump()) as Dump;
   const modes = d.campaigns.map((c) => `campaign ${c.campaign_id} dispo=${c.dispo_call_url === "ALT" ? "ALT" : "plain"}`);
   const rows = d.vicidial_url_multi.map(
-    (r) => `row ${r.campaign_id}/${r.url_type} [${r.url_statuses.split(" ").filter(Boolean).sort().join(" ")}] ${r.active} ${r.url_address}`,
+    (r) =>
+      `row ${r.campaign_id}/${r.url_type} [${r.url_statuses.split(" ").filter(Boolean).sort().join(" ")}] ${r.active} ${r.url_address}`,
   );
   return [...modes, ...rows.sort()];
 }

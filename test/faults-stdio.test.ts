@@ -4,9 +4,9 @@
  * error, and the same process keeps answering afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../src/sandbox/index.js";
-import { call, spawnStdio, type Spawned } from "./helpers/harness.js";
+import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
 import { ERROR_MODES, EXPECTED_CODE, visibleState, writeRequests } from "./faults-helpers.js";
+import { call, type Spawned, spawnStdio } from "./helpers/harness.js";
 
 let sandbox: Sandbox;
 let srv: Spawned;

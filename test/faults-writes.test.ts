@@ -9,10 +9,19 @@
  * break (the n-th request of its kind) and the state it should end in.
  */
 import { describe, expect, it } from "vitest";
-import { startSandbox, type FaultRule, type SandboxRequestRecord } from "../src/sandbox/index.js";
+import { type FaultRule, type SandboxRequestRecord, startSandbox } from "../src/sandbox/index.js";
 import { ALL_TOOLS } from "../src/tools/index.js";
-import { call, inProcess, type CallResult } from "./helpers/harness.js";
-import { APPLYING_MODES, describeLog, ERROR_MODES, errorOf, EXPECTED_CODE, visibleState, writeRequests, type ErrorMode } from "./faults-helpers.js";
+import {
+  APPLYING_MODES,
+  describeLog,
+  ERROR_MODES,
+  type ErrorMode,
+  EXPECTED_CODE,
+  errorOf,
+  visibleState,
+  writeRequests,
+} from "./faults-helpers.js";
+import { type CallResult, call, inProcess } from "./helpers/harness.js";
 
 const ENV = { VICIDIAL_TIMEOUT_MS: "300" };
 const NOT_APPLIED = /not applied: nothing changed|unchanged and still active/;
@@ -58,8 +67,20 @@ const SCENARIOS: Scenario[] = [
     match: ALT_URL,
     target: (p) => p.get("alt_url_id") === "2" && p.has("url_address"),
   },
-  { name: "enable_alt_url", tool: "enable_alt_url", args: { campaign_id: "2001", id: 3 }, match: ALT_URL, target: (p) => p.get("active") === "Y" },
-  { name: "disable_alt_url", tool: "disable_alt_url", args: { campaign_id: "2001", id: 1 }, match: ALT_URL, target: (p) => p.get("active") === "N" },
+  {
+    name: "enable_alt_url",
+    tool: "enable_alt_url",
+    args: { campaign_id: "2001", id: 3 },
+    match: ALT_URL,
+    target: (p) => p.get("active") === "Y",
+  },
+  {
+    name: "disable_alt_url",
+    tool: "disable_alt_url",
+    args: { campaign_id: "2001", id: 1 },
+    match: ALT_URL,
+    target: (p) => p.get("active") === "N",
+  },
   {
     name: "delete_alt_url of an active row, breaking the switch-off",
     tool: "delete_alt_url",
@@ -78,7 +99,13 @@ const SCENARIOS: Scenario[] = [
       says: /switched off \(inactive\) but not deleted/,
     },
   },
-  { name: "delete_alt_url of an inactive row", tool: "delete_alt_url", args: { campaign_id: "2001", id: 3 }, match: { path: "admin" }, target: (p) => p.has("url_id") },
+  {
+    name: "delete_alt_url of an inactive row",
+    tool: "delete_alt_url",
+    args: { campaign_id: "2001", id: 3 },
+    match: { path: "admin" },
+    target: (p) => p.has("url_id"),
+  },
   {
     name: "enable_alt_url_mode, breaking the switch",
     tool: "enable_alt_url_mode",
@@ -163,7 +190,11 @@ function assertStateIsStated(sc: Scenario, mode: ErrorMode, r: CallResult, state
   expect(err.fix.length, where).toBeGreaterThan(10);
   if (sc.tool === "copy_alt_urls") {
     // Per row, the result must match the target campaign's rows.
-    const rows = (r.structured.results as { rows: { action: string; source_id: number | null; statuses: string[]; error: { message: string } | null }[] }[])[0]!.rows;
+    const rows = (
+      r.structured.results as {
+        rows: { action: string; source_id: number | null; statuses: string[]; error: { message: string } | null }[];
+      }[]
+    )[0]!.rows;
     for (const row of rows) {
       const line = state.find((l) => l.startsWith(`row 3001/dispo [${[...row.statuses].sort().join(" ")}] `));
       const was = before.find((l) => l.startsWith(`row 3001/dispo [${[...row.statuses].sort().join(" ")}] `));
@@ -204,7 +235,10 @@ describe.each(SCENARIOS.filter((s) => TOOLS.has(s.tool)).map((s) => [s.name, s] 
     try {
       const before = visibleState(sandbox);
       // Let `skip` requests of the kind through untouched, then break exactly one.
-      sandbox.setFaults([...(skip > 0 ? [{ mode: "latency" as const, latencyMs: 0, match: sc.match, times: skip }] : []), { mode, match: sc.match, times: 1 }]);
+      sandbox.setFaults([
+        ...(skip > 0 ? [{ mode: "latency" as const, latencyMs: 0, match: sc.match, times: skip }] : []),
+        { mode, match: sc.match, times: 1 },
+      ]);
       const r = await call(h.client, sc.tool, sc.args);
       const log = sandbox.stats().log;
       const sent = writeRequests(log);

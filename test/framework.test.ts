@@ -1,7 +1,7 @@
 /** Bad input gets INVALID_INPUT naming the field and the fix, and nothing is sent. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redactor } from "../src/client/redact.js";
-import { call, inProcess, type InProcess } from "./helpers/harness.js";
+import { call, type InProcess, inProcess } from "./helpers/harness.js";
 
 let env: InProcess;
 beforeAll(async () => {
@@ -41,7 +41,9 @@ describe("argument validation", () => {
 describe("redaction", () => {
   const r = new Redactor(["s3cr#t;pw"]);
   it("masks the password in every form VICIdial or a URL may carry it", () => {
-    expect(r.text("ERROR: Login incorrect, please try again: |6666|s3crtpw|BAD|")).toBe("ERROR: Login incorrect, please try again: |6666|***|BAD|");
+    expect(r.text("ERROR: Login incorrect, please try again: |6666|s3crtpw|BAD|")).toBe(
+      "ERROR: Login incorrect, please try again: |6666|***|BAD|",
+    );
     expect(r.text("Login incorrect, please try again: |u|anything-else|BAD|")).toBe("Login incorrect, please try again: |u|***|BAD|");
     expect(r.text("GET /vicidial/non_agent_api.php?user=6666&pass=s3cr%23t%3Bpw&function=version")).not.toMatch(/s3cr/);
     expect(r.text("GET /vicidial/non_agent_api.php?user=6666&pass=other&function=version")).toContain("pass=***");

@@ -27,11 +27,21 @@ const nearText = fc.string({ unit: fc.constantFrom(..."ABCSALEdnc09-_".split("")
 
 const campaign = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom("2001", "2002", "3001") },
-  { weight: 2, arbitrary: fc.constantFrom("2001 ", "alttest", "9999", "2001;", "20", "2", "200100001", "2001\n", "2001é", "ALT T'EST", "-_", "") },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom("2001 ", "alttest", "9999", "2001;", "20", "2", "200100001", "2001\n", "2001é", "ALT T'EST", "-_", ""),
+  },
   { weight: 1, arbitrary: nearText },
 );
-const urlType = fc.oneof({ weight: 4, arbitrary: fc.constantFrom("dispo", "start", "noagent") }, { weight: 1, arbitrary: fc.constantFrom("DISPO", "addlead", "ingroup", "") });
-const id = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(1, 2, 3, 4, 5) }, { weight: 2, arbitrary: fc.constantFrom(0, -1, 1.5, 99999, 2 ** 53) }, { weight: 1, arbitrary: fc.integer() });
+const urlType = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom("dispo", "start", "noagent") },
+  { weight: 1, arbitrary: fc.constantFrom("DISPO", "addlead", "ingroup", "") },
+);
+const id = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(1, 2, 3, 4, 5) },
+  { weight: 2, arbitrary: fc.constantFrom(0, -1, 1.5, 99999, 2 ** 53) },
+  { weight: 1, arbitrary: fc.integer() },
+);
 const url = fc.oneof(
   {
     weight: 4,
@@ -72,15 +82,23 @@ const statusCode = fc.oneof(
 );
 const statuses = fc.array(statusCode, { maxLength: 4 });
 const lists = fc.array(fc.oneof(fc.constantFrom("101", "102", 101, "10a", "", " 101", -5, 1.5), nearText), { maxLength: 3 });
-const smallInt = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: -5, max: 40 }) }, { weight: 1, arbitrary: fc.constantFrom(32767, 32768, 99999, 100000, 1.5, -1) });
+const smallInt = fc.oneof(
+  { weight: 3, arbitrary: fc.integer({ min: -5, max: 40 }) },
+  { weight: 1, arbitrary: fc.constantFrom(32767, 32768, 99999, 100000, 1.5, -1) },
+);
 const description = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom("CRM hook", "Order system, lists 101", "", "paused - see ticket 12") },
-  { weight: 2, arbitrary: fc.constantFrom("back\\slash", "line\nbreak", "pipe | here", "quote ' here", "#hash", "x".repeat(256), "caf\u00e9") },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom("back\\slash", "line\nbreak", "pipe | here", "quote ' here", "#hash", "x".repeat(256), "caf\u00e9"),
+  },
   { weight: 1, arbitrary: nearText },
 );
 const sampleLead = fc.oneof(
   fc.constant({ lead_id: 1001, phone_number: "3125550100" }),
-  fc.dictionary(fc.constantFrom("lead_id", "user", "pass", "first_name", "x y", ""), fc.oneof(fc.string({ maxLength: 12 }), fc.integer()), { maxKeys: 3 }),
+  fc.dictionary(fc.constantFrom("lead_id", "user", "pass", "first_name", "x y", ""), fc.oneof(fc.string({ maxLength: 12 }), fc.integer()), {
+    maxKeys: 3,
+  }),
 );
 
 /** Valid values by argument name, for the calls that should get through. */
@@ -113,7 +131,16 @@ const VALID: Record<string, fc.Arbitrary<unknown>> = {
 const NEAR: Record<string, fc.Arbitrary<unknown>> = {
   campaign_id: campaign,
   from_campaign_id: campaign,
-  to_campaign_ids: fc.oneof({ weight: 4, arbitrary: fc.array(campaign, { minLength: 1, maxLength: 3 }) }, { weight: 1, arbitrary: fc.constantFrom([], Array.from({ length: 101 }, () => "3001")) }),
+  to_campaign_ids: fc.oneof(
+    { weight: 4, arbitrary: fc.array(campaign, { minLength: 1, maxLength: 3 }) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        [],
+        Array.from({ length: 101 }, () => "3001"),
+      ),
+    },
+  ),
   url_type: urlType,
   id,
   url,
@@ -136,7 +163,10 @@ const NEAR: Record<string, fc.Arbitrary<unknown>> = {
 };
 
 /** Names a popular tutorial (or a confused model) uses, plus plain junk keys. */
-const extraKey = fc.oneof(fc.constantFrom("dispo_code", "alt_url", "delete_url", "url_address", "alt_url_id", "entry_type", "user", "pass", "constructor"), fc.string({ maxLength: 12 }));
+const extraKey = fc.oneof(
+  fc.constantFrom("dispo_code", "alt_url", "delete_url", "url_address", "alt_url_id", "entry_type", "user", "pass", "constructor"),
+  fc.string({ maxLength: 12 }),
+);
 
 const none = fc.constant([] as [string, unknown][]);
 
@@ -172,8 +202,14 @@ export function toolArgs(keys: string[], opts: ArgsOptions): fc.Arbitrary<Record
   const overrides = keys.length ? fc.array(fc.tuple(fc.constantFrom(...keys), junk), { minLength: 1, maxLength: 2 }) : none;
   const extras = fc.array(fc.tuple(extraKey, junk), { minLength: 1, maxLength: 2 });
   const mutated = fc
-    .tuple(near, fc.oneof({ weight: 3, arbitrary: none }, { weight: 1, arbitrary: overrides }), fc.oneof({ weight: 4, arbitrary: none }, { weight: 1, arbitrary: extras }))
+    .tuple(
+      near,
+      fc.oneof({ weight: 3, arbitrary: none }, { weight: 1, arbitrary: overrides }),
+      fc.oneof({ weight: 4, arbitrary: none }, { weight: 1, arbitrary: extras }),
+    )
     .map(([b, o, e]) => assign(b, [...o, ...e]));
-  const anything = fc.dictionary(fc.oneof(fc.constantFrom(...keys, "x"), fc.string({ maxLength: 10 })), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
+  const anything = fc.dictionary(fc.oneof(fc.constantFrom(...keys, "x"), fc.string({ maxLength: 10 })), fc.jsonValue({ maxDepth: 2 }), {
+    maxKeys: 4,
+  });
   return fc.oneof({ weight: 3, arbitrary: valid }, { weight: 6, arbitrary: mutated }, { weight: 1, arbitrary: anything });
 }

@@ -7,14 +7,14 @@
  * read and write the sandbox like any other call.
  */
 import fc from "fast-check";
-import { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { ERROR_CODES } from "../src/client/errors.js";
-import { defaultSeed, startSandbox, type Sandbox } from "../src/sandbox/index.js";
+import { defaultSeed, type Sandbox, startSandbox } from "../src/sandbox/index.js";
 import { ALL_TOOLS } from "../src/tools/index.js";
-import { call, inProcess, type InProcess } from "./helpers/harness.js";
 import { describeLog, startCrmStub, writeRequests } from "./faults-helpers.js";
 import { toolArgs } from "./fuzz-args.js";
+import { call, type InProcess, inProcess } from "./helpers/harness.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 500);
 
@@ -58,7 +58,14 @@ describe.each(ALL_TOOLS.map((t) => [t.name, t] as const))("%s", (name, tool) => 
     const valid =
       name === "test_alt_url"
         ? fc.oneof(
-            fc.record({ url: fc.constant(`${crm.url}/hook?lead=--A--lead_id--B--`), allow_private: fc.constant(true), sample_lead: fc.constant({ lead_id: 7 }) }, { requiredKeys: ["url", "allow_private"] }),
+            fc.record(
+              {
+                url: fc.constant(`${crm.url}/hook?lead=--A--lead_id--B--`),
+                allow_private: fc.constant(true),
+                sample_lead: fc.constant({ lead_id: 7 }),
+              },
+              { requiredKeys: ["url", "allow_private"] },
+            ),
             fc.constant({ campaign_id: "2001", id: 1, allow_private: true, timeout_ms: 2000 }),
           )
         : undefined;
@@ -81,7 +88,10 @@ describe.each(ALL_TOOLS.map((t) => [t.name, t] as const))("%s", (name, tool) => 
 
         // The SDK's JSON-RPC parsing drops a `__proto__` key (it never reaches a tool, so it
         // cannot pollute anything): judge the arguments as the tool receives them.
-        const received = JSON.parse(JSON.stringify(args), (k, v: unknown) => (k === "__proto__" ? undefined : v)) as Record<string, unknown>;
+        const received = JSON.parse(JSON.stringify(args), (k, v: unknown) => (k === "__proto__" ? undefined : v)) as Record<
+          string,
+          unknown
+        >;
         if (!schema.safeParse(received).success) {
           seen.refusedBySchema++;
           expect(err?.code, where).toBe("INVALID_INPUT");
@@ -91,7 +101,7 @@ describe.each(ALL_TOOLS.map((t) => [t.name, t] as const))("%s", (name, tool) => 
           // The field names an argument of the tool (or the unknown key given).
           expect(typeof err.field, where).toBe("string");
           const f = err.field!;
-          const names = keys.some((k) => f === k || f.startsWith(`${k}.`)) || Object.prototype.hasOwnProperty.call(args, f) || f === "arguments";
+          const names = keys.some((k) => f === k || f.startsWith(`${k}.`)) || Object.hasOwn(args, f) || f === "arguments";
           expect(names, where).toBe(true);
           expect(writeRequests(log), `a refused call sent a write: ${where}`).toEqual([]);
           if (log.length > 0) seen.refusedLater++;

@@ -5,12 +5,12 @@
  */
 import { spawn } from "node:child_process";
 import http from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.js";
-import { startHttp, type RunningHttp } from "../src/http.js";
-import { startSandbox, type Sandbox } from "../src/sandbox/index.js";
+import { type RunningHttp, startHttp } from "../src/http.js";
+import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
 import { createServices, type Services } from "../src/services.js";
 import { call, DIST_ENTRY, ROOT, runCli } from "./helpers/harness.js";
 
@@ -89,7 +89,9 @@ describe("Streamable HTTP with a bearer token", () => {
     const client = await connect(withToken.url, TOKEN);
     try {
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(["list_campaigns", "list_alt_urls", "set_alt_url", "check_connection"]));
+      expect(tools.map((t) => t.name)).toEqual(
+        expect.arrayContaining(["list_campaigns", "list_alt_urls", "set_alt_url", "check_connection"]),
+      );
       const r = await call(client, "list_campaigns");
       expect(r.isError).toBe(false);
       expect(r.structured.sandbox).toBe(true);
@@ -115,7 +117,10 @@ describe("Streamable HTTP with a bearer token", () => {
   });
 
   it("refuses a foreign Origin with 403 even with the token", async () => {
-    const r = await raw(withToken.url, { headers: { ...MCP_HEADERS, authorization: `Bearer ${TOKEN}`, origin: "https://evil.example.com" }, body: INITIALIZE });
+    const r = await raw(withToken.url, {
+      headers: { ...MCP_HEADERS, authorization: `Bearer ${TOKEN}`, origin: "https://evil.example.com" },
+      body: INITIALIZE,
+    });
     expect(r.status).toBe(403);
     expect(transportError(r).message).toMatch(/Origin/);
   });

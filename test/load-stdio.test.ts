@@ -7,12 +7,12 @@
  * VICIDIAL_MAX_CONCURRENCY requests in flight, and stdout carries nothing
  * but JSON-RPC 2.0 messages, one per line.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../src/sandbox/index.js";
+import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
 import { ALL_TOOLS } from "../src/tools/index.js";
-import { DIST_ENTRY, ROOT } from "./helpers/harness.js";
 import { storedRows } from "./faults-helpers.js";
+import { DIST_ENTRY, ROOT } from "./helpers/harness.js";
 
 const MAX_CONCURRENCY = 3;
 const CALLS = 50;
@@ -75,7 +75,11 @@ beforeAll(async () => {
       }
     }
   });
-  const init = await request(0, "initialize", { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "load-test", version: "1.0.0" } });
+  const init = await request(0, "initialize", {
+    protocolVersion: "2025-06-18",
+    capabilities: {},
+    clientInfo: { name: "load-test", version: "1.0.0" },
+  });
   expect(init.result).toBeDefined();
   send({ method: "notifications/initialized" });
 });
@@ -114,13 +118,21 @@ function plan(): Planned[] {
         });
         break;
       case 1:
-        out.push({ tool: "list_alt_urls", args: { campaign_id: "2002" }, check: (s) => expect(s).toMatchObject({ campaign_id: "2002", alt_urls: [] }) });
+        out.push({
+          tool: "list_alt_urls",
+          args: { campaign_id: "2002" },
+          check: (s) => expect(s).toMatchObject({ campaign_id: "2002", alt_urls: [] }),
+        });
         break;
       case 2:
         out.push({
           tool: "set_alt_url",
           args: { campaign_id: "3001", statuses: [`L${k}`], url: `https://crm.example.com/load?k=${k}` },
-          check: (s) => expect(s).toMatchObject({ action: "created", alt_url: { campaign_id: "3001", statuses: [`L${k}`], url: `https://crm.example.com/load?k=${k}` } }),
+          check: (s) =>
+            expect(s).toMatchObject({
+              action: "created",
+              alt_url: { campaign_id: "3001", statuses: [`L${k}`], url: `https://crm.example.com/load?k=${k}` },
+            }),
         });
         break;
       case 3: {
@@ -137,12 +149,20 @@ function plan(): Planned[] {
             },
           });
         } else {
-          out.push({ tool: "list_alt_urls", args: { campaign_id: "2001", url_type: "start" }, check: (s) => expect(s).toMatchObject({ campaign_id: "2001", url_type: "start" }) });
+          out.push({
+            tool: "list_alt_urls",
+            args: { campaign_id: "2001", url_type: "start" },
+            check: (s) => expect(s).toMatchObject({ campaign_id: "2001", url_type: "start" }),
+          });
         }
         break;
       }
       case 4:
-        out.push({ tool: "list_campaigns", args: {}, check: (s) => expect((s.campaigns as { id: string }[]).map((c) => c.id)).toEqual(["2001", "2002", "3001"]) });
+        out.push({
+          tool: "list_campaigns",
+          args: {},
+          check: (s) => expect((s.campaigns as { id: string }[]).map((c) => c.id)).toEqual(["2001", "2002", "3001"]),
+        });
         break;
       default:
         out.push({ tool: "check_connection", args: {}, check: (s) => expect(s.ok).toBe(true) });
@@ -158,7 +178,13 @@ describe(`${CALLS} concurrent calls on one stdio server`, () => {
     const calls = plan();
     // Written in one go: the server sees all 50 before it has answered any.
     const answers = calls.map((_, i) => new Promise<Rpc>((resolve) => waiting.set(i + 1, resolve)));
-    child.stdin.write(calls.map((c, i) => JSON.stringify({ jsonrpc: "2.0", id: i + 1, method: "tools/call", params: { name: c.tool, arguments: c.args } }) + "\n").join(""));
+    child.stdin.write(
+      calls
+        .map(
+          (c, i) => JSON.stringify({ jsonrpc: "2.0", id: i + 1, method: "tools/call", params: { name: c.tool, arguments: c.args } }) + "\n",
+        )
+        .join(""),
+    );
     const results = await Promise.all(answers);
     sandbox.setFaults([]);
 
@@ -175,7 +201,12 @@ describe(`${CALLS} concurrent calls on one stdio server`, () => {
     // One row per set_alt_url call, none duplicated, none lost.
     const written = storedRows(sandbox).filter((r) => r.campaign_id === "3001");
     const expected = calls.filter((c) => c.tool === "set_alt_url").map((c) => (c.args.statuses as string[])[0]);
-    expect(written.map((r) => r.url_statuses).filter((s) => s.startsWith("L")).sort()).toEqual(expected.sort());
+    expect(
+      written
+        .map((r) => r.url_statuses)
+        .filter((s) => s.startsWith("L"))
+        .sort(),
+    ).toEqual(expected.sort());
   }, 60_000);
 
   it("stdout carried nothing but JSON-RPC 2.0 messages, one per line", () => {
@@ -190,7 +221,9 @@ describe(`${CALLS} concurrent calls on one stdio server`, () => {
         throw new Error(`not JSON on stdout: ${line.slice(0, 200)}`);
       }
       expect(msg.jsonrpc, line.slice(0, 200)).toBe("2.0");
-      expect(typeof msg.id === "number" ? "result" in msg || "error" in msg : typeof msg.method === "string", line.slice(0, 200)).toBe(true);
+      expect(typeof msg.id === "number" ? "result" in msg || "error" in msg : typeof msg.method === "string", line.slice(0, 200)).toBe(
+        true,
+      );
     }
     // With LOG_LEVEL=debug the server did log, and all of it went to stderr.
     expect(stderr.length).toBeGreaterThan(0);

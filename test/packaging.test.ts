@@ -10,9 +10,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SERVER_NAME, SERVER_VERSION } from "../src/server.js";
 import { call, DIST_ENTRY, ROOT } from "./helpers/harness.js";
 
@@ -54,7 +54,13 @@ interface ServerJson {
   description: string;
   version: string;
   repository?: { url: string; source: string };
-  packages: { registryType: string; identifier: string; version: string; transport: { type: string }; environmentVariables?: { name: string; isSecret?: boolean }[] }[];
+  packages: {
+    registryType: string;
+    identifier: string;
+    version: string;
+    transport: { type: string };
+    environmentVariables?: { name: string; isSecret?: boolean }[];
+  }[];
 }
 
 const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as PackageJson;
@@ -84,7 +90,11 @@ beforeAll(async () => {
   rmSync(path.join(npmCache, "_npx"), { recursive: true, force: true });
   // --ignore-scripts: dist/ is already built, and rebuilding it here would
   // rewrite files other test files are running at the same moment.
-  const { stdout } = await exec(NPM, ["pack", "--ignore-scripts", "--json", "--pack-destination", cleanDir], { cwd: ROOT, env: cleanEnv(npmCache), maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await exec(NPM, ["pack", "--ignore-scripts", "--json", "--pack-destination", cleanDir], {
+    cwd: ROOT,
+    env: cleanEnv(npmCache),
+    maxBuffer: 16 * 1024 * 1024,
+  });
   const info = (JSON.parse(stdout) as { filename: string; files: { path: string }[] }[])[0]!;
   tarball = info.filename;
   packedFiles = info.files.map((f) => f.path);
@@ -154,7 +164,10 @@ describe("the npm package", () => {
     try {
       await client.connect(transport);
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name), stderr).toEqual(expect.arrayContaining(["list_campaigns", "set_alt_url", "check_connection"]));
+      expect(
+        tools.map((t) => t.name),
+        stderr,
+      ).toEqual(expect.arrayContaining(["list_campaigns", "set_alt_url", "check_connection"]));
       const r = await call(client, "list_campaigns");
       expect(r.isError, r.text).toBe(false);
       expect(r.structured.sandbox).toBe(true);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALT_URLS_TEMPLATE, URL_VARIABLES_URI } from "../src/resources.js";
-import { inProcess, type InProcess } from "./helpers/harness.js";
+import { type InProcess, inProcess } from "./helpers/harness.js";
 
 function textOf(r: { contents: { text?: unknown; blob?: unknown }[] }): string {
   return String(r.contents[0]?.text ?? "");
@@ -33,22 +33,35 @@ describe("resources", () => {
   it("reads a campaign's Alt URLs as the list_alt_urls result in JSON", async () => {
     const r = await h.client.readResource({ uri: "vicidial://campaigns/2001/alt-urls/dispo" });
     expect(r.contents[0]?.mimeType).toBe("application/json");
-    const body = JSON.parse(textOf(r)) as { sandbox: boolean; campaign_id: string; url_type: string; alt_urls: { id: number; url: string }[] };
+    const body = JSON.parse(textOf(r)) as {
+      sandbox: boolean;
+      campaign_id: string;
+      url_type: string;
+      alt_urls: { id: number; url: string }[];
+    };
     expect(body).toMatchObject({ sandbox: true, campaign_id: "2001", url_type: "dispo" });
     expect(body.alt_urls.map((u) => u.id)).toEqual([1, 2, 3, 4]);
     expect(body.alt_urls[0]!.url).toContain("crm.example.com");
 
-    const start = JSON.parse(textOf(await h.client.readResource({ uri: "vicidial://campaigns/2001/alt-urls/start" }))) as { alt_urls: unknown[] };
+    const start = JSON.parse(textOf(await h.client.readResource({ uri: "vicidial://campaigns/2001/alt-urls/start" }))) as {
+      alt_urls: unknown[];
+    };
     expect(start.alt_urls).toEqual([]);
   });
 
   it("fails a read with the error code, message and fix", async () => {
-    await expect(h.client.readResource({ uri: "vicidial://campaigns/9999/alt-urls/dispo" })).rejects.toThrow(/CAMPAIGN_NOT_FOUND: .*Fix: Call list_campaigns/);
-    await expect(h.client.readResource({ uri: "vicidial://campaigns/2001/alt-urls/addlead" })).rejects.toThrow(/INVALID_INPUT: "addlead" is not an Alt URL type/);
+    await expect(h.client.readResource({ uri: "vicidial://campaigns/9999/alt-urls/dispo" })).rejects.toThrow(
+      /CAMPAIGN_NOT_FOUND: .*Fix: Call list_campaigns/,
+    );
+    await expect(h.client.readResource({ uri: "vicidial://campaigns/2001/alt-urls/addlead" })).rejects.toThrow(
+      /INVALID_INPUT: "addlead" is not an Alt URL type/,
+    );
 
     const limited = await inProcess({ useSandbox: h.sandbox, env: { VICIDIAL_ALLOWED_CAMPAIGNS: "3001" } });
     try {
-      await expect(limited.client.readResource({ uri: "vicidial://campaigns/2001/alt-urls/dispo" })).rejects.toThrow(/CAMPAIGN_NOT_ALLOWED/);
+      await expect(limited.client.readResource({ uri: "vicidial://campaigns/2001/alt-urls/dispo" })).rejects.toThrow(
+        /CAMPAIGN_NOT_ALLOWED/,
+      );
       const uris = (await limited.client.listResources()).resources.map((r) => r.uri);
       expect(uris.filter((u) => u.startsWith("vicidial://campaigns/"))).toEqual(["vicidial://campaigns/3001/alt-urls/dispo"]);
     } finally {
@@ -59,7 +72,12 @@ describe("resources", () => {
   it("serves the template variable reference with the notes on encoding and password variables", async () => {
     const r = await h.client.readResource({ uri: URL_VARIABLES_URI });
     expect(r.contents[0]?.mimeType).toBe("application/json");
-    const body = JSON.parse(textOf(r)) as { syntax: string; credential_variables: string[]; note_markdown: string; variables: { name: string; group: string; description: string }[] };
+    const body = JSON.parse(textOf(r)) as {
+      syntax: string;
+      credential_variables: string[];
+      note_markdown: string;
+      variables: { name: string; group: string; description: string }[];
+    };
     expect(body.syntax).toBe("--A--name--B--");
     expect(body.credential_variables).toEqual(["pass", "phone_pass"]);
     expect(body.note_markdown).toContain("urlencode");
@@ -93,7 +111,10 @@ describe("prompts", () => {
   });
 
   it("route_disposition_to_url walks through list, dry run, write and preview", async () => {
-    const r = await h.client.getPrompt({ name: "route_disposition_to_url", arguments: { campaign_id: "2001", status: "SALE", url: "https://crm.example.com/hook?lead=--A--lead_id--B--" } });
+    const r = await h.client.getPrompt({
+      name: "route_disposition_to_url",
+      arguments: { campaign_id: "2001", status: "SALE", url: "https://crm.example.com/hook?lead=--A--lead_id--B--" },
+    });
     expect(r.messages).toHaveLength(1);
     expect(r.messages[0]!.role).toBe("user");
     const text = (r.messages[0]!.content as { text: string }).text;
@@ -107,28 +128,50 @@ describe("prompts", () => {
   it("audit_campaign_alt_urls asks for the connection check, all three types, previews and a risk report", async () => {
     const r = await h.client.getPrompt({ name: "audit_campaign_alt_urls", arguments: { campaign_id: "3001" } });
     const text = (r.messages[0]!.content as { text: string }).text;
-    for (const s of ["check_connection", "list_alt_urls", "dispo, start and noagent", "preview_dispo_urls", "ALT mode", "inactive", "empty statuses", "http://", "--A--pass--B--"]) {
+    for (const s of [
+      "check_connection",
+      "list_alt_urls",
+      "dispo, start and noagent",
+      "preview_dispo_urls",
+      "ALT mode",
+      "inactive",
+      "empty statuses",
+      "http://",
+      "--A--pass--B--",
+    ]) {
       expect(text).toContain(s);
     }
     expect(text).toContain("3001");
   });
 
   it("completes the campaign id of a prompt", async () => {
-    const r = await h.client.complete({ ref: { type: "ref/prompt", name: "audit_campaign_alt_urls" }, argument: { name: "campaign_id", value: "3" } });
+    const r = await h.client.complete({
+      ref: { type: "ref/prompt", name: "audit_campaign_alt_urls" },
+      argument: { name: "campaign_id", value: "3" },
+    });
     expect(r.completion.values).toEqual(["3001"]);
   });
 
   it("offers no suggestions, rather than an error, for a prompt or template it does not have", async () => {
-    const prompt = await h.client.complete({ ref: { type: "ref/prompt", name: "test_prompt_with_arguments" }, argument: { name: "arg1", value: "par" } });
+    const prompt = await h.client.complete({
+      ref: { type: "ref/prompt", name: "test_prompt_with_arguments" },
+      argument: { name: "arg1", value: "par" },
+    });
     expect(prompt.completion.values).toEqual([]);
-    const template = await h.client.complete({ ref: { type: "ref/resource", uri: "vicidial://nothing/{x}" }, argument: { name: "x", value: "a" } });
+    const template = await h.client.complete({
+      ref: { type: "ref/resource", uri: "vicidial://nothing/{x}" },
+      argument: { name: "x", value: "a" },
+    });
     expect(template.completion.values).toEqual([]);
   });
 
   it("in read-only mode, tells the assistant it cannot write", async () => {
     const ro = await inProcess({ useSandbox: h.sandbox, env: { VICIDIAL_READ_ONLY: "true" } });
     try {
-      const r = await ro.client.getPrompt({ name: "route_disposition_to_url", arguments: { campaign_id: "2001", status: "SALE", url: "https://crm.example.com/x" } });
+      const r = await ro.client.getPrompt({
+        name: "route_disposition_to_url",
+        arguments: { campaign_id: "2001", status: "SALE", url: "https://crm.example.com/x" },
+      });
       const text = (r.messages[0]!.content as { text: string }).text;
       expect(text).toContain("read-only");
       expect(text).not.toContain("dry_run: false");

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { defaultStateDir, loadConfig } from "../src/config.js";
 import { ALL_TOOLS } from "../src/tools/index.js";
 import { call, type InProcess } from "./helpers/harness.js";
-import { SECRET, open } from "./safety-helpers.js";
+import { open, SECRET } from "./safety-helpers.js";
 
 let h: InProcess | null = null;
 let dir: string;
@@ -30,7 +30,10 @@ function lines(file: string): Line[] {
   if (!existsSync(file)) return [];
   const text = readFileSync(file, "utf8");
   expect(text.endsWith("\n") || text === "").toBe(true);
-  return text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Line);
+  return text
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => JSON.parse(l) as Line);
 }
 
 describe("what is recorded", () => {
@@ -124,20 +127,23 @@ describe("what is recorded", () => {
     expect(existsSync(file)).toBe(false);
   });
 
-  it.skipIf(!ALL_TOOLS.some((t) => t.name === "copy_alt_urls"))("copy_alt_urls: a line per row written on each target; its dry run none", async () => {
-    const file = path.join(dir, "audit.jsonl");
-    h = await open({ env: { VICIDIAL_AUDIT_LOG: file } });
-    await call(h.client, "copy_alt_urls", { from_campaign_id: "2001", to_campaign_ids: ["3001"], replace: true, dry_run: true });
-    expect(existsSync(file)).toBe(false);
-    await call(h.client, "copy_alt_urls", { from_campaign_id: "2001", to_campaign_ids: ["3001"], replace: true });
-    const got = lines(file);
-    expect(got.map((l) => [l.tool, l.campaign_id, l.action, l.result])).toEqual([
-      ...Array(4).fill(["copy_alt_urls", "3001", "created", "OK"]),
-      ["copy_alt_urls", "3001", "deleted", "OK"],
-    ]);
-    expect(got[4]!.before).toMatchObject({ id: 5, statuses: ["SALE", "RETAIN"] });
-    expect(got[4]!.after).toBeNull();
-  });
+  it.skipIf(!ALL_TOOLS.some((t) => t.name === "copy_alt_urls"))(
+    "copy_alt_urls: a line per row written on each target; its dry run none",
+    async () => {
+      const file = path.join(dir, "audit.jsonl");
+      h = await open({ env: { VICIDIAL_AUDIT_LOG: file } });
+      await call(h.client, "copy_alt_urls", { from_campaign_id: "2001", to_campaign_ids: ["3001"], replace: true, dry_run: true });
+      expect(existsSync(file)).toBe(false);
+      await call(h.client, "copy_alt_urls", { from_campaign_id: "2001", to_campaign_ids: ["3001"], replace: true });
+      const got = lines(file);
+      expect(got.map((l) => [l.tool, l.campaign_id, l.action, l.result])).toEqual([
+        ...Array(4).fill(["copy_alt_urls", "3001", "created", "OK"]),
+        ["copy_alt_urls", "3001", "deleted", "OK"],
+      ]);
+      expect(got[4]!.before).toMatchObject({ id: 5, statuses: ["SALE", "RETAIN"] });
+      expect(got[4]!.after).toBeNull();
+    },
+  );
 
   it("never holds the password, whatever happened", async () => {
     const file = path.join(dir, "audit.jsonl");
@@ -160,7 +166,8 @@ describe("what is recorded", () => {
 describe("where it goes", () => {
   it("by default, a file in the user's state folder (XDG_STATE_HOME on Linux), created on the first write", async () => {
     h = await open({ env: { VICIDIAL_AUDIT_LOG: "", XDG_STATE_HOME: dir } });
-    const expected = process.platform === "linux" ? path.join(dir, "vicidial-alturl-mcp", "audit.jsonl") : path.join(defaultStateDir({}), "audit.jsonl");
+    const expected =
+      process.platform === "linux" ? path.join(dir, "vicidial-alturl-mcp", "audit.jsonl") : path.join(defaultStateDir({}), "audit.jsonl");
     expect(h.services.config.auditLog).toBe(expected);
     if (process.platform !== "linux") return;
     await call(h.client, "disable_alt_url", { campaign_id: "2001", id: 1 });
@@ -202,8 +209,16 @@ describe("where it goes", () => {
   const platforms: [NodeJS.Platform, NodeJS.ProcessEnv, string][] = [
     ["linux", { XDG_STATE_HOME: "/xdg/state" }, path.join("/xdg/state", "vicidial-alturl-mcp", "audit.jsonl")],
     ["linux", {}, path.join(os.homedir(), ".local", "state", "vicidial-alturl-mcp", "audit.jsonl")],
-    ["darwin", { XDG_STATE_HOME: "/ignored" }, path.join(os.homedir(), "Library", "Application Support", "vicidial-alturl-mcp", "audit.jsonl")],
-    ["win32", { LOCALAPPDATA: "C:\\Users\\ana\\AppData\\Local" }, path.join("C:\\Users\\ana\\AppData\\Local", "vicidial-alturl-mcp", "audit.jsonl")],
+    [
+      "darwin",
+      { XDG_STATE_HOME: "/ignored" },
+      path.join(os.homedir(), "Library", "Application Support", "vicidial-alturl-mcp", "audit.jsonl"),
+    ],
+    [
+      "win32",
+      { LOCALAPPDATA: "C:\\Users\\ana\\AppData\\Local" },
+      path.join("C:\\Users\\ana\\AppData\\Local", "vicidial-alturl-mcp", "audit.jsonl"),
+    ],
   ];
   for (const [platform, env, expected] of platforms) {
     it(`loadConfig default on ${platform} ${JSON.stringify(env)}`, () => {

@@ -36,9 +36,12 @@ const refusals: [string, ElicitResult | (() => never)][] = [
   ["decline", { action: "decline" }],
   ["cancel", { action: "cancel" }],
   ["accept without ticking the box", { action: "accept", content: { confirm: false } }],
-  ["a failing client", () => {
-    throw new Error("the client's dialog crashed");
-  }],
+  [
+    "a failing client",
+    () => {
+      throw new Error("the client's dialog crashed");
+    },
+  ],
 ];
 
 interface Case {
@@ -68,7 +71,12 @@ if (hasCopy) {
     tool: "copy_alt_urls",
     args: { from_campaign_id: "2001", to_campaign_ids: ["3001"], replace: true },
     shows: ["DELETED", "Campaign 3001", "Alt URL 5", "https://retention.example.com/saved"],
-    done: () => expect(storedRows(h!.sandbox, "3001").map((r) => r.url_statuses).sort()).toEqual(["---ALL---", "CALLBK", "SALE", "SALE PSALE"]),
+    done: () =>
+      expect(
+        storedRows(h!.sandbox, "3001")
+          .map((r) => r.url_statuses)
+          .sort(),
+      ).toEqual(["---ALL---", "CALLBK", "SALE", "SALE PSALE"]),
   });
 }
 

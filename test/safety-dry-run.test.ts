@@ -6,9 +6,9 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { ALL_TOOLS } from "../src/tools/index.js";
-import { call } from "./helpers/harness.js";
 import type { InProcess } from "./helpers/harness.js";
-import { API_USER, SECRET, dispoRow, open, safetySeed, storedRows, writeRequests } from "./safety-helpers.js";
+import { call } from "./helpers/harness.js";
+import { API_USER, dispoRow, open, SECRET, safetySeed, storedRows, writeRequests } from "./safety-helpers.js";
 
 interface Planned {
   method: string;
@@ -68,16 +68,35 @@ async function realWritesMatch(tool: string, args: Record<string, unknown>, plan
 describe("dry_run sends nothing and shows the exact requests", () => {
   it("set_alt_url, new row: the planned NEW request, its changes, and the same request sent for real", async () => {
     h = await open();
-    const args = { campaign_id: "2001", statuses: ["DRYNEW"], url: "https://crm.example.com/hook?n=(1)&lead=--A--lead_id--B--", rank: 7, description: "Dry run", lists: ["101"], min_call_length: 12 };
+    const args = {
+      campaign_id: "2001",
+      statuses: ["DRYNEW"],
+      url: "https://crm.example.com/hook?n=(1)&lead=--A--lead_id--B--",
+      rank: 7,
+      description: "Dry run",
+      lists: ["101"],
+      min_call_length: 12,
+    };
     const { result, requests } = await dryRun("set_alt_url", args);
     expect(result.structured.action).toBe("created");
     expect(result.structured.alt_url).toBeNull();
     expect(requests).toHaveLength(1);
     expect(requests[0]!.endpoint).toBe("/vicidial/non_agent_api.php");
     expect(requests[0]!.params).toEqual({
-      source: "mcpalturl", user: API_USER, pass: "***", function: "update_alt_url",
-      campaign_id: "2001", entry_type: "campaign", url_type: "dispo", alt_url_id: "NEW",
-      active: "Y", url_rank: "7", url_statuses: "DRYNEW", url_description: "Dry run", url_lists: "101", url_call_length: "12",
+      source: "mcpalturl",
+      user: API_USER,
+      pass: "***",
+      function: "update_alt_url",
+      campaign_id: "2001",
+      entry_type: "campaign",
+      url_type: "dispo",
+      alt_url_id: "NEW",
+      active: "Y",
+      url_rank: "7",
+      url_statuses: "DRYNEW",
+      url_description: "Dry run",
+      url_lists: "101",
+      url_call_length: "12",
       url_address: "https://crm.example.com/hook?n=%281%29&lead=--A--lead_id--B--",
     });
     expect(result.structured.changes).toMatchObject({
@@ -98,13 +117,23 @@ describe("dry_run sends nothing and shows the exact requests", () => {
     expect((result.structured.alt_url as { id: number }).id).toBe(2);
     expect(requests.map((r) => r.params)).toEqual([
       {
-        source: "mcpalturl", user: API_USER, pass: "***", function: "update_alt_url",
-        campaign_id: "2001", entry_type: "campaign", url_type: "dispo", alt_url_id: "2",
-        url_description: "--BLANK--", url_address: "https://orders.example.com/api/v2",
+        source: "mcpalturl",
+        user: API_USER,
+        pass: "***",
+        function: "update_alt_url",
+        campaign_id: "2001",
+        entry_type: "campaign",
+        url_type: "dispo",
+        alt_url_id: "2",
+        url_description: "--BLANK--",
+        url_address: "https://orders.example.com/api/v2",
       },
     ]);
     expect(result.structured.changes).toEqual({
-      url: { before: "https://orders.example.com/api/vicidial?lead=--A--lead_id--B--&status=--A--dispo--B--&talk=--A--talk_time--B--", after: "https://orders.example.com/api/v2" },
+      url: {
+        before: "https://orders.example.com/api/vicidial?lead=--A--lead_id--B--&status=--A--dispo--B--&talk=--A--talk_time--B--",
+        after: "https://orders.example.com/api/v2",
+      },
       description: { before: "Order system, lists 101 and 102 only", after: "" },
     });
     await realWritesMatch("set_alt_url", args, requests);
@@ -112,7 +141,12 @@ describe("dry_run sends nothing and shows the exact requests", () => {
 
   it("set_alt_url with nothing to change plans no request", async () => {
     h = await open();
-    const { result, requests } = await dryRun("set_alt_url", { campaign_id: "2001", id: 3, statuses: ["CALLBK"], url: "https://calendar.example.com/callback?lead=--A--lead_id--B--&when=--A--callback_datetime--B--&agent=--A--user--B--" });
+    const { result, requests } = await dryRun("set_alt_url", {
+      campaign_id: "2001",
+      id: 3,
+      statuses: ["CALLBK"],
+      url: "https://calendar.example.com/callback?lead=--A--lead_id--B--&when=--A--callback_datetime--B--&agent=--A--user--B--",
+    });
     expect(result.structured.action).toBe("unchanged");
     expect(requests).toEqual([]);
   });
@@ -137,7 +171,13 @@ describe("dry_run sends nothing and shows the exact requests", () => {
     expect((result.structured.alt_url as { id: number }).id).toBe(1);
     expect(requests.map((r) => r.endpoint)).toEqual(["/vicidial/non_agent_api.php", "/vicidial/admin_url_multi.php"]);
     expect(requests[0]!.params).toMatchObject({ alt_url_id: "1", active: "N" });
-    expect(requests[1]!.params).toEqual({ action: "URL_MULTI_DELETE", campaign_id: "2001", entry_type: "campaign", url_type: "dispo", url_id: "1" });
+    expect(requests[1]!.params).toEqual({
+      action: "URL_MULTI_DELETE",
+      campaign_id: "2001",
+      entry_type: "campaign",
+      url_type: "dispo",
+      url_id: "1",
+    });
     // The admin page takes Basic auth: its planned URL carries no password at all.
     expect(requests[1]!.url).not.toContain("pass");
     await realWritesMatch("delete_alt_url", { campaign_id: "2001", id: 1 }, requests);
@@ -158,9 +198,18 @@ describe("dry_run sends nothing and shows the exact requests", () => {
     expect(requests.map((r) => r.params)).toEqual([
       { source: "mcpalturl", user: API_USER, pass: "***", function: "update_campaign", campaign_id: "2002", dispo_call_url: "ALT" },
       {
-        source: "mcpalturl", user: API_USER, pass: "***", function: "update_alt_url",
-        campaign_id: "2002", entry_type: "campaign", url_type: "dispo", alt_url_id: "NEW",
-        active: "Y", url_rank: "1", url_statuses: "---ALL---", url_description: "Previous Dispo Call URL kept when switching to ALT",
+        source: "mcpalturl",
+        user: API_USER,
+        pass: "***",
+        function: "update_alt_url",
+        campaign_id: "2002",
+        entry_type: "campaign",
+        url_type: "dispo",
+        alt_url_id: "NEW",
+        active: "Y",
+        url_rank: "1",
+        url_statuses: "---ALL---",
+        url_description: "Previous Dispo Call URL kept when switching to ALT",
         url_address: "https://helpdesk.example.com/vicidial/dispo.php?lead=--A--lead_id--B--",
       },
     ]);
@@ -169,17 +218,40 @@ describe("dry_run sends nothing and shows the exact requests", () => {
 
   it("enable_alt_url_mode never plans over someone's own every-status row, and the real run matches the plan", async () => {
     // Rows can exist on a campaign not yet in ALT mode (added on the admin pages); this one is not the old URL.
-    h = await open({ seed: safetySeed([dispoRow({ url_id: 40, campaign_id: "2002", active: "N", url_statuses: "---ALL---", url_address: "https://audit.example.com/log?l=--A--lead_id--B--" })]) });
+    h = await open({
+      seed: safetySeed([
+        dispoRow({
+          url_id: 40,
+          campaign_id: "2002",
+          active: "N",
+          url_statuses: "---ALL---",
+          url_address: "https://audit.example.com/log?l=--A--lead_id--B--",
+        }),
+      ]),
+    });
     const args = { campaign_id: "2002", preserve_url: "https://helpdesk.example.com/vicidial/dispo.php?lead=--A--lead_id--B--" };
     const { requests } = await dryRun("enable_alt_url_mode", args);
     expect(requests[1]!.params.alt_url_id).toBe("NEW");
     const real = await realWritesMatch("enable_alt_url_mode", args, requests);
     expect((real.structured.preserved_alt_url as { id: number }).id).not.toBe(40);
-    expect(storedRows(h.sandbox, "2002").find((r) => r.url_id === 40)?.url_address).toBe("https://audit.example.com/log?l=--A--lead_id--B--");
+    expect(storedRows(h.sandbox, "2002").find((r) => r.url_id === 40)?.url_address).toBe(
+      "https://audit.example.com/log?l=--A--lead_id--B--",
+    );
   });
 
   it("enable_alt_url_mode reuses a row that already holds preserve_url for every status", async () => {
-    h = await open({ seed: safetySeed([dispoRow({ url_id: 41, campaign_id: "2002", active: "N", url_rank: 3, url_statuses: "---ALL---", url_address: "https://helpdesk.example.com/old" })]) });
+    h = await open({
+      seed: safetySeed([
+        dispoRow({
+          url_id: 41,
+          campaign_id: "2002",
+          active: "N",
+          url_rank: 3,
+          url_statuses: "---ALL---",
+          url_address: "https://helpdesk.example.com/old",
+        }),
+      ]),
+    });
     const args = { campaign_id: "2002", preserve_url: "https://helpdesk.example.com/old" };
     const { requests } = await dryRun("enable_alt_url_mode", args);
     expect(requests[1]!.params).toMatchObject({ alt_url_id: "41", active: "Y", url_rank: "1" });
@@ -199,7 +271,12 @@ describe("dry_run sends nothing and shows the exact requests", () => {
     h = await open();
     const before = h.sandbox.dump();
     h.sandbox.resetStats();
-    const r = await call(h.client, "set_alt_url", { campaign_id: "2001", statuses: ["SALE"], url: "https://x.example.com/a#frag", dry_run: true });
+    const r = await call(h.client, "set_alt_url", {
+      campaign_id: "2001",
+      statuses: ["SALE"],
+      url: "https://x.example.com/a#frag",
+      dry_run: true,
+    });
     expect(r.structured.error?.code).toBe("INVALID_INPUT");
     expect(h.sandbox.stats().requests).toBe(0);
     expect(h.sandbox.dump()).toBe(before);

@@ -3,11 +3,12 @@
  * with an API user whose password is easy to search for, a server started
  * on it, and ways to see which requests could have changed data.
  */
+
+import type { ElicitResult } from "@modelcontextprotocol/sdk/types.js";
+import type { Sandbox } from "../src/sandbox/index.js";
 import { defaultSeed, type SandboxAltUrl, type SandboxRequestRecord, type SandboxSeed } from "../src/sandbox/index.js";
 import { isWriteRequest } from "./helpers/assertions.js";
-import type { Sandbox } from "../src/sandbox/index.js";
-import type { ElicitResult } from "@modelcontextprotocol/sdk/types.js";
-import { inProcess, type InProcess } from "./helpers/harness.js";
+import { type InProcess, inProcess } from "./helpers/harness.js";
 
 /** The API user's password: distinctive, so its absence from any output can be checked. */
 export const SECRET = "Zq9-secret_pw";
@@ -17,8 +18,15 @@ export const API_USER = "mcpsafe";
 export function safetySeed(extraRows: SandboxAltUrl[] = []): SandboxSeed {
   const seed = defaultSeed();
   seed.users.push({
-    user: API_USER, pass: SECRET, user_level: 9, user_group: "ADMIN", active: "Y",
-    vdc_agent_api_access: 1, modify_campaigns: 1, view_reports: 1, api_allowed_functions: " ALL_FUNCTIONS ",
+    user: API_USER,
+    pass: SECRET,
+    user_level: 9,
+    user_group: "ADMIN",
+    active: "Y",
+    vdc_agent_api_access: 1,
+    modify_campaigns: 1,
+    view_reports: 1,
+    api_allowed_functions: " ALL_FUNCTIONS ",
   });
   seed.vicidial_url_multi.push(...extraRows);
   seed.next_url_id = Math.max(seed.next_url_id ?? 1, ...seed.vicidial_url_multi.map((r) => r.url_id + 1));
@@ -27,8 +35,15 @@ export function safetySeed(extraRows: SandboxAltUrl[] = []): SandboxSeed {
 
 export function dispoRow(fields: Partial<SandboxAltUrl> & Pick<SandboxAltUrl, "url_id" | "campaign_id">): SandboxAltUrl {
   return {
-    entry_type: "campaign", url_type: "dispo", active: "Y", url_rank: 1, url_statuses: "SALE",
-    url_description: "", url_lists: "", url_call_length: 0, url_address: "https://crm.example.com/hook?lead=--A--lead_id--B--",
+    entry_type: "campaign",
+    url_type: "dispo",
+    active: "Y",
+    url_rank: 1,
+    url_statuses: "SALE",
+    url_description: "",
+    url_lists: "",
+    url_call_length: 0,
+    url_address: "https://crm.example.com/hook?lead=--A--lead_id--B--",
     ...fields,
   };
 }
@@ -60,7 +75,9 @@ export function storedRows(sandbox: Sandbox, campaignId?: string): SandboxAltUrl
 }
 
 export function storedCampaign(sandbox: Sandbox, campaignId: string): { dispo_call_url: string } {
-  const c = (JSON.parse(sandbox.dump()) as { campaigns: { campaign_id: string; dispo_call_url: string }[] }).campaigns.find((x) => x.campaign_id === campaignId);
+  const c = (JSON.parse(sandbox.dump()) as { campaigns: { campaign_id: string; dispo_call_url: string }[] }).campaigns.find(
+    (x) => x.campaign_id === campaignId,
+  );
   if (!c) throw new Error(`no campaign ${campaignId} in the sandbox`);
   return c;
 }

@@ -33,7 +33,9 @@ describe("set_alt_url", () => {
     expect(r.isError, r.text).toBe(false);
     expect(r.structured.action).toBe("created");
     expect(r.structured.reconciled).toBe(true);
-    expect((r.structured.warnings as string[]).join("\n")).toMatch(/answer to the write was lost; listing the campaign again showed it had been applied/);
+    expect((r.structured.warnings as string[]).join("\n")).toMatch(
+      /answer to the write was lost; listing the campaign again showed it had been applied/,
+    );
     expect(lostRows()).toHaveLength(1);
     expect((r.structured.alt_url as { id: number }).id).toBe(lostRows()[0]!.url_id);
     expect(writeRequests(h.sandbox)).toHaveLength(1);
@@ -42,12 +44,24 @@ describe("set_alt_url", () => {
   it("update applied, answer lost: reported as updated and reconciled, the row as meant", async () => {
     h = await open();
     dropNextWrite("reset-after-apply");
-    const r = await call(h.client, "set_alt_url", { campaign_id: "2001", id: 3, statuses: ["CALLBK"], url: "https://calendar.example.com/v2", active: true });
+    const r = await call(h.client, "set_alt_url", {
+      campaign_id: "2001",
+      id: 3,
+      statuses: ["CALLBK"],
+      url: "https://calendar.example.com/v2",
+      active: true,
+    });
     expect(r.isError, r.text).toBe(false);
     expect(r.structured.action).toBe("updated");
     expect(r.structured.reconciled).toBe(true);
-    expect(r.structured.changes).toMatchObject({ active: { before: false, after: true }, url: { after: "https://calendar.example.com/v2" } });
-    expect(storedRows(h.sandbox, "2001").find((x) => x.url_id === 3)).toMatchObject({ active: "Y", url_address: "https://calendar.example.com/v2" });
+    expect(r.structured.changes).toMatchObject({
+      active: { before: false, after: true },
+      url: { after: "https://calendar.example.com/v2" },
+    });
+    expect(storedRows(h.sandbox, "2001").find((x) => x.url_id === 3)).toMatchObject({
+      active: "Y",
+      url_address: "https://calendar.example.com/v2",
+    });
     expect(writeRequests(h.sandbox)).toHaveLength(1);
   });
 
@@ -122,7 +136,9 @@ describe("the other write tools", () => {
     h.sandbox.resetStats();
     const r = await call(h.client, "delete_alt_url", { campaign_id: "2001", id: 3 });
     expect(r.isError, r.text).toBe(false);
-    expect((r.structured.warnings as string[]).join("\n")).toMatch(/answer to the delete was lost; listing the campaign again showed the row is gone/);
+    expect((r.structured.warnings as string[]).join("\n")).toMatch(
+      /answer to the delete was lost; listing the campaign again showed the row is gone/,
+    );
     expect(storedRows(h.sandbox, "2001").some((x) => x.url_id === 3)).toBe(false);
     expect(writeRequests(h.sandbox)).toHaveLength(1);
   });
@@ -160,7 +176,9 @@ describe("the other write tools", () => {
     const r = await call(h.client, "enable_alt_url_mode", { campaign_id: "2002", preserve_url: "https://helpdesk.example.com/old" });
     expect(r.isError).toBe(true);
     expect(r.structured.error?.message).toMatch(/^Campaign 2002 is now in ALT mode, but preserve_url was not added as an Alt URL/);
-    expect(r.structured.error?.fix).toMatch(/set_alt_url \(campaign_id 2002, statuses \["---ALL---"\], url https:\/\/helpdesk\.example\.com\/old\)/);
+    expect(r.structured.error?.fix).toMatch(
+      /set_alt_url \(campaign_id 2002, statuses \["---ALL---"\], url https:\/\/helpdesk\.example\.com\/old\)/,
+    );
     expect(r.structured.error?.fix).toMatch(/do not call enable_alt_url_mode again/);
     expect(storedCampaign(h.sandbox, "2002").dispo_call_url).toBe("ALT");
     expect(storedRows(h.sandbox, "2002")).toHaveLength(0);
@@ -205,4 +223,3 @@ describe.skipIf(!ALL_TOOLS.some((t) => t.name === "copy_alt_urls"))("copy_alt_ur
     expect(rows.find((x) => x.id === 5)?.action).toBe("deleted");
   });
 });
-

@@ -16,7 +16,15 @@ afterEach(async () => {
   h = null;
 });
 
-const WRITE_TOOLS = ["set_alt_url", "enable_alt_url", "disable_alt_url", "delete_alt_url", "enable_alt_url_mode", "copy_alt_urls", "test_alt_url"];
+const WRITE_TOOLS = [
+  "set_alt_url",
+  "enable_alt_url",
+  "disable_alt_url",
+  "delete_alt_url",
+  "enable_alt_url_mode",
+  "copy_alt_urls",
+  "test_alt_url",
+];
 const hasCopy = ALL_TOOLS.some((t) => t.name === "copy_alt_urls");
 
 /** Call and prove the sandbox saw no request at all. */
@@ -58,7 +66,9 @@ describe("VICIDIAL_READ_ONLY", () => {
   it("without it, every write tool that exists is registered", async () => {
     h = await open();
     const names = (await h.client.listTools()).tools.map((t) => t.name);
-    expect(names).toEqual(expect.arrayContaining(["set_alt_url", "enable_alt_url", "disable_alt_url", "delete_alt_url", "enable_alt_url_mode"]));
+    expect(names).toEqual(
+      expect.arrayContaining(["set_alt_url", "enable_alt_url", "disable_alt_url", "delete_alt_url", "enable_alt_url_mode"]),
+    );
   });
 });
 
@@ -98,16 +108,19 @@ describe("VICIDIAL_ALLOWED_CAMPAIGNS", () => {
     await refusedWithoutRequest("copy_alt_urls", { from_campaign_id: "3001", to_campaign_ids: ["2002"] }, "CAMPAIGN_NOT_ALLOWED");
   });
 
-  it.skipIf(!hasCopy)("copy_alt_urls to another campaign: that target fails with CAMPAIGN_NOT_ALLOWED and no request names it", async () => {
-    h = await open({ env });
-    const before = h.sandbox.dump();
-    h.sandbox.resetStats();
-    const r = await call(h.client, "copy_alt_urls", { from_campaign_id: "2001", to_campaign_ids: ["3001"], replace: true });
-    const results = r.structured.results as { campaign_id: string; ok: boolean; error: { code: string } | null }[];
-    expect(results.map((x) => [x.campaign_id, x.ok, x.error?.code])).toEqual([["3001", false, "CAMPAIGN_NOT_ALLOWED"]]);
-    expect(h.sandbox.stats().log.filter((q) => q.params.some(([k, v]) => k === "campaign_id" && v === "3001"))).toEqual([]);
-    expect(h.sandbox.dump()).toBe(before);
-  });
+  it.skipIf(!hasCopy)(
+    "copy_alt_urls to another campaign: that target fails with CAMPAIGN_NOT_ALLOWED and no request names it",
+    async () => {
+      h = await open({ env });
+      const before = h.sandbox.dump();
+      h.sandbox.resetStats();
+      const r = await call(h.client, "copy_alt_urls", { from_campaign_id: "2001", to_campaign_ids: ["3001"], replace: true });
+      const results = r.structured.results as { campaign_id: string; ok: boolean; error: { code: string } | null }[];
+      expect(results.map((x) => [x.campaign_id, x.ok, x.error?.code])).toEqual([["3001", false, "CAMPAIGN_NOT_ALLOWED"]]);
+      expect(h.sandbox.stats().log.filter((q) => q.params.some(([k, v]) => k === "campaign_id" && v === "3001"))).toEqual([]);
+      expect(h.sandbox.dump()).toBe(before);
+    },
+  );
 
   it("allowed campaigns still work", async () => {
     h = await open({ env });
@@ -121,11 +134,19 @@ describe("VICIDIAL_REQUIRE_HTTPS", () => {
 
   it("refuses plain http:// Alt URLs before any request, with the https form as the fix", async () => {
     h = await open({ env });
-    const e = await refusedWithoutRequest("set_alt_url", { campaign_id: "2001", statuses: ["SALE"], url: "http://crm.example.com/a b?l=--A--lead_id--B--" }, "INVALID_INPUT");
+    const e = await refusedWithoutRequest(
+      "set_alt_url",
+      { campaign_id: "2001", statuses: ["SALE"], url: "http://crm.example.com/a b?l=--A--lead_id--B--" },
+      "INVALID_INPUT",
+    );
     expect(e.field).toBe("url");
     expect(e.message).toContain("VICIDIAL_REQUIRE_HTTPS");
     expect(e.fix).toBe('Use "https://crm.example.com/a%20b?l=--A--lead_id--B--".');
-    const p = await refusedWithoutRequest("enable_alt_url_mode", { campaign_id: "2002", preserve_url: "http://helpdesk.example.com/old" }, "INVALID_INPUT");
+    const p = await refusedWithoutRequest(
+      "enable_alt_url_mode",
+      { campaign_id: "2002", preserve_url: "http://helpdesk.example.com/old" },
+      "INVALID_INPUT",
+    );
     expect(p.field).toBe("preserve_url");
     expect(p.fix).toContain("https://helpdesk.example.com/old");
   });
@@ -140,7 +161,9 @@ describe("VICIDIAL_REQUIRE_HTTPS", () => {
     const base = { VICIDIAL_USER: "u", VICIDIAL_PASS: "p", VICIDIAL_REQUIRE_HTTPS: "true" };
     expect(() => loadConfig({ ...base, VICIDIAL_URL: "http://dialer.example.com" })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, VICIDIAL_URL: "http://127.0.0.1:8080" })).not.toThrow();
-    expect(loadConfig({ ...base, VICIDIAL_REQUIRE_HTTPS: "false", VICIDIAL_URL: "http://dialer.example.com" }).warnings.join(" ")).toMatch(/in clear/);
+    expect(loadConfig({ ...base, VICIDIAL_REQUIRE_HTTPS: "false", VICIDIAL_URL: "http://dialer.example.com" }).warnings.join(" ")).toMatch(
+      /in clear/,
+    );
   });
 });
 
@@ -148,7 +171,12 @@ describe("VICIDIAL_ALLOWED_URL_HOSTS", () => {
   const env = { VICIDIAL_ALLOWED_URL_HOSTS: "crm.example.com,*.hooks.example.org" };
   const set = (url: string) => ({ campaign_id: "2001", statuses: ["HOST"], url });
 
-  for (const url of ["https://evil.example.net/x", "https://hooks.example.org/x", "https://crm.example.com.evil.net/x", "https://--A--server_ip--B--/x"]) {
+  for (const url of [
+    "https://evil.example.net/x",
+    "https://hooks.example.org/x",
+    "https://crm.example.com.evil.net/x",
+    "https://--A--server_ip--B--/x",
+  ]) {
     it(`refuses ${url} before any request, naming the setting`, async () => {
       h = await open({ env });
       const e = await refusedWithoutRequest("set_alt_url", set(url), "INVALID_INPUT");
@@ -166,11 +194,20 @@ describe("VICIDIAL_ALLOWED_URL_HOSTS", () => {
 
   it("applies to preserve_url too", async () => {
     h = await open({ env });
-    const e = await refusedWithoutRequest("enable_alt_url_mode", { campaign_id: "2002", preserve_url: "https://helpdesk.example.com/old" }, "INVALID_INPUT");
+    const e = await refusedWithoutRequest(
+      "enable_alt_url_mode",
+      { campaign_id: "2002", preserve_url: "https://helpdesk.example.com/old" },
+      "INVALID_INPUT",
+    );
     expect(e.field).toBe("preserve_url");
   });
 
-  for (const url of ["https://crm.example.com/x", "https://CRM.Example.com/x", "https://a.hooks.example.org/x", "https://a.b.hooks.example.org:8443/x"]) {
+  for (const url of [
+    "https://crm.example.com/x",
+    "https://CRM.Example.com/x",
+    "https://a.hooks.example.org/x",
+    "https://a.b.hooks.example.org:8443/x",
+  ]) {
     it(`accepts ${url}`, async () => {
       h = await open({ env });
       const r = await call(h.client, "set_alt_url", set(url));

@@ -30,7 +30,9 @@ describe("serialised writes", () => {
   it("ten concurrent calls with different URLs for the same statuses: one row, created once then updated in turn", async () => {
     h = await open();
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => call(h!.client, "set_alt_url", { campaign_id: "2001", statuses: ["RACE"], url: `https://crm.example.com/race/${i}` })),
+      Array.from({ length: 10 }, (_, i) =>
+        call(h!.client, "set_alt_url", { campaign_id: "2001", statuses: ["RACE"], url: `https://crm.example.com/race/${i}` }),
+      ),
     );
     for (const r of results) expect(r.isError, r.text).toBe(false);
     const actions = results.map((r) => r.structured.action);
@@ -76,11 +78,21 @@ describe("serialised writes", () => {
     h = await open({ seed });
     const spellings = ["alttest", "ALTTEST", "AltTest", "altTEST", "ALTtest"];
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => call(h!.client, "set_alt_url", { campaign_id: spellings[i % spellings.length], statuses: ["CASE"], url: "https://crm.example.com/case" })),
+      Array.from({ length: 10 }, (_, i) =>
+        call(h!.client, "set_alt_url", {
+          campaign_id: spellings[i % spellings.length],
+          statuses: ["CASE"],
+          url: "https://crm.example.com/case",
+        }),
+      ),
     );
     for (const r of results) expect(r.isError, r.text).toBe(false);
     expect(results.filter((r) => r.structured.action === "created")).toHaveLength(1);
     // Stored under the canonical id, once.
-    expect(storedRows(h.sandbox).filter((r) => r.url_statuses === "CASE").map((r) => r.campaign_id)).toEqual(["ALTTEST"]);
+    expect(
+      storedRows(h.sandbox)
+        .filter((r) => r.url_statuses === "CASE")
+        .map((r) => r.campaign_id),
+    ).toEqual(["ALTTEST"]);
   });
 });

@@ -31,7 +31,11 @@ async function refused(tool: string, args: Record<string, unknown>, field = "url
 describe("known, unknown and differently cased names", () => {
   it("known names in any case pass without a warning", async () => {
     h = await open();
-    const r = await call(h.client, "set_alt_url", set("https://crm.example.com/h?l=--A--LEAD_ID--B--&s=--A--Dispo--B--&d=--A--sqldate--B--&c=--A--camp_custom_3--B--"));
+    const r = await call(
+      h.client,
+      "set_alt_url",
+      set("https://crm.example.com/h?l=--A--LEAD_ID--B--&s=--A--Dispo--B--&d=--A--sqldate--B--&c=--A--camp_custom_3--B--"),
+    );
     expect(r.isError, r.text).toBe(false);
     expect(r.structured.warnings).toEqual([]);
   });
@@ -62,7 +66,11 @@ describe("credential variables", () => {
 
   it("allow_credential_variables: true stores it, still with a warning", async () => {
     h = await open();
-    const r = await call(h.client, "set_alt_url", set("https://crm.example.com/h?p=--A--phone_pass--B--", { allow_credential_variables: true }));
+    const r = await call(
+      h.client,
+      "set_alt_url",
+      set("https://crm.example.com/h?p=--A--phone_pass--B--", { allow_credential_variables: true }),
+    );
     expect(r.isError, r.text).toBe(false);
     expect((r.structured.warnings as string[]).join("\n")).toContain("phone password into a URL that VICIdial fetches and logs");
     expect(storedRows(h.sandbox, "2001").some((x) => x.url_address === "https://crm.example.com/h?p=--A--phone_pass--B--")).toBe(true);
@@ -70,7 +78,11 @@ describe("credential variables", () => {
 
   it("enable_alt_url_mode's preserve_url is held to the same rule", async () => {
     h = await open();
-    const e = await refused("enable_alt_url_mode", { campaign_id: "2002", preserve_url: "https://helpdesk.example.com/d?p=--A--pass--B--" }, "preserve_url");
+    const e = await refused(
+      "enable_alt_url_mode",
+      { campaign_id: "2002", preserve_url: "https://helpdesk.example.com/d?p=--A--pass--B--" },
+      "preserve_url",
+    );
     expect(e.fix).toContain("allow_credential_variables");
   });
 });

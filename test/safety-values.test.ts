@@ -8,9 +8,9 @@
  * Ends with the fast-check property through the sandbox.
  */
 import fc from "fast-check";
-import { pctDecode, tryParseUrl as parsed } from "./helpers/assertions.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { call, type CallResult, type InProcess } from "./helpers/harness.js";
+import { tryParseUrl as parsed, pctDecode } from "./helpers/assertions.js";
+import { type CallResult, call, type InProcess } from "./helpers/harness.js";
 import { direct, dispoRow, open, safetySeed, storedRows, writeRequests } from "./safety-helpers.js";
 
 let h: InProcess | null = null;
@@ -33,7 +33,12 @@ async function refusedBeforeAnyRequest(tool: string, args: Record<string, unknow
   return r;
 }
 
-const set = (extra: Record<string, unknown>) => ({ campaign_id: "2001", statuses: ["VALS"], url: "https://crm.example.com/hook", ...extra });
+const set = (extra: Record<string, unknown>) => ({
+  campaign_id: "2001",
+  statuses: ["VALS"],
+  url: "https://crm.example.com/hook",
+  ...extra,
+});
 
 describe("URLs keep their meaning", () => {
   it("every character VICIdial strips from a path or query is percent-encoded, warned about, and stored exactly", async () => {
@@ -41,11 +46,32 @@ describe("URLs keep their meaning", () => {
     const url = "https://crm.example.com/a b/(c)!*'~$/caf\u00e9?x=[1]{2}|3^4`5&who=J\u00fcrgen;ok,yes&e=\u{1F600}";
     const r = await call(h.client, "set_alt_url", set({ url }));
     expect(r.isError, r.text).toBe(false);
-    const want = "https://crm.example.com/a%20b/%28c%29%21%2A%27%7E%24/caf%C3%A9?x=%5B1%5D%7B2%7D%7C3%5E4%605&who=J%C3%BCrgen%3Bok%2Cyes&e=%F0%9F%98%80";
+    const want =
+      "https://crm.example.com/a%20b/%28c%29%21%2A%27%7E%24/caf%C3%A9?x=%5B1%5D%7B2%7D%7C3%5E4%605&who=J%C3%BCrgen%3Bok%2Cyes&e=%F0%9F%98%80";
     expect((r.structured.alt_url as { url: string }).url).toBe(want);
     expect(storedRows(h.sandbox, "2001").find((x) => x.url_statuses === "VALS")?.url_address).toBe(want);
     const warnings = (r.structured.warnings as string[]).join("\n");
-    for (const shown of ['"("', '")"', '"!"', '"*"', '"\'"', '"~"', '"$"', '"["', '"]"', '"{"', '"}"', '"|"', '"^"', '"`"', '";"', '","', "a space", '"\u00e9"', '"\u00fc"']) {
+    for (const shown of [
+      '"("',
+      '")"',
+      '"!"',
+      '"*"',
+      '"\'"',
+      '"~"',
+      '"$"',
+      '"["',
+      '"]"',
+      '"{"',
+      '"}"',
+      '"|"',
+      '"^"',
+      '"`"',
+      '";"',
+      '","',
+      "a space",
+      '"\u00e9"',
+      '"\u00fc"',
+    ]) {
       expect(warnings).toContain(`encoded ${shown}`);
     }
     // Same meaning: the target receives the same path and query values.
@@ -95,8 +121,12 @@ describe("other fields: refused, naming what VICIdial would drop", () => {
     h = await open();
     const r = await refusedBeforeAnyRequest("set_alt_url", set({ statuses: ["SALE_B"] }), "statuses");
     expect(r.structured.error?.message).toContain('"_"');
-    expect((await refusedBeforeAnyRequest("set_alt_url", set({ statuses: ["D\u00e9NC"] }), "statuses")).structured.error?.message).toContain('"\u00e9"');
-    expect((await refusedBeforeAnyRequest("set_alt_url", set({ statuses: ["SALE,PSALE"] }), "statuses")).structured.error?.fix).toContain('["SALE","PSALE"]');
+    expect(
+      (await refusedBeforeAnyRequest("set_alt_url", set({ statuses: ["D\u00e9NC"] }), "statuses")).structured.error?.message,
+    ).toContain('"\u00e9"');
+    expect((await refusedBeforeAnyRequest("set_alt_url", set({ statuses: ["SALE,PSALE"] }), "statuses")).structured.error?.fix).toContain(
+      '["SALE","PSALE"]',
+    );
   });
 
   it("lists", async () => {
@@ -120,14 +150,28 @@ describe("other fields: refused, naming what VICIdial would drop", () => {
       await refusedBeforeAnyRequest("set_alt_url", set({ statuses: [`SA${ch}LE`] }), "statuses");
       await refusedBeforeAnyRequest("set_alt_url", set({ lists: [`10${ch}1`] }), "lists");
       await refusedBeforeAnyRequest("set_alt_url", set({ description: `one${ch}two` }), "description");
-      await refusedBeforeAnyRequest("enable_alt_url_mode", { campaign_id: "2002", preserve_url: `https://helpdesk.example.com/a${ch}b` }, "preserve_url");
+      await refusedBeforeAnyRequest(
+        "enable_alt_url_mode",
+        { campaign_id: "2002", preserve_url: `https://helpdesk.example.com/a${ch}b` },
+        "preserve_url",
+      );
       await refusedBeforeAnyRequest("set_alt_url", set({ campaign_id: `20${ch}01` }), "campaign_id");
     });
   }
 });
 
 describe("rows whose statuses the API cannot send", () => {
-  const seed = () => safetySeed([dispoRow({ url_id: 30, campaign_id: "2001", active: "Y", url_rank: 9, url_statuses: "SALE_B XFER", url_description: "made on the admin pages" })]);
+  const seed = () =>
+    safetySeed([
+      dispoRow({
+        url_id: 30,
+        campaign_id: "2001",
+        active: "Y",
+        url_rank: 9,
+        url_statuses: "SALE_B XFER",
+        url_description: "made on the admin pages",
+      }),
+    ]);
 
   it("are listed, with a warning saying why they will not be written", async () => {
     h = await open({ seed: seed() });
@@ -167,8 +211,28 @@ describe("property: any URL is refused untouched, or stored exactly as reported 
   });
 
   // Mostly URLs a person might write (so most are stored), some hostile pieces (so refusals are exercised too).
-  const nasty = fc.constantFrom(...Array.from("%,;()!*'~$[]{}|^` \"<>+&=?/@:.-_#aZ09\u00e9\u00df\u4e2d\u{1F600}\\"), "\ud800", "%2C", "%zz", "%4", "--A--lead_id--B--", "--A--my_field--B--", "--A--pass--B--", "--A--lead_id--", "--B--");
-  const friendly = fc.constantFrom(...Array.from("%,;()!*'~$[]{}|^` <>+&=?/@:.-_aZ09\u00e9\u00df\u4e2d\u{1F600}"), "%2C", "%zz", "%20", "--A--lead_id--B--", "--A--dispo--B--", "--A--my_field--B--", "a=1&b=2");
+  const nasty = fc.constantFrom(
+    ...Array.from("%,;()!*'~$[]{}|^` \"<>+&=?/@:.-_#aZ09\u00e9\u00df\u4e2d\u{1F600}\\"),
+    "\ud800",
+    "%2C",
+    "%zz",
+    "%4",
+    "--A--lead_id--B--",
+    "--A--my_field--B--",
+    "--A--pass--B--",
+    "--A--lead_id--",
+    "--B--",
+  );
+  const friendly = fc.constantFrom(
+    ...Array.from("%,;()!*'~$[]{}|^` <>+&=?/@:.-_aZ09\u00e9\u00df\u4e2d\u{1F600}"),
+    "%2C",
+    "%zz",
+    "%20",
+    "--A--lead_id--B--",
+    "--A--dispo--B--",
+    "--A--my_field--B--",
+    "a=1&b=2",
+  );
   const piece = fc.oneof(
     { weight: 6, arbitrary: fc.string({ unit: friendly, maxLength: 16 }) },
     { weight: 2, arbitrary: fc.string({ unit: "grapheme", maxLength: 12 }) },
@@ -222,7 +286,14 @@ describe("property: any URL is refused untouched, or stored exactly as reported 
           expect([...after.searchParams]).toEqual([...before2.searchParams]);
         }
         // Remove the row again so the campaign stays small (VICIdial lists at most 1000 rows).
-        await direct(shared.sandbox, { function: "update_alt_url", campaign_id: "2001", entry_type: "campaign", url_type: "dispo", alt_url_id: String(id), active: "N" });
+        await direct(shared.sandbox, {
+          function: "update_alt_url",
+          campaign_id: "2001",
+          entry_type: "campaign",
+          url_type: "dispo",
+          alt_url_id: String(id),
+          active: "N",
+        });
         await direct(shared.sandbox, { campaign_id: "2001", url_id: String(id) }, "admin");
       }),
       { numRuns: RUNS },

@@ -12,8 +12,18 @@ import { call, type InProcess } from "./helpers/harness.js";
 import { direct, open, storedRows, waitFor } from "./safety-helpers.js";
 
 const row: AltUrl = {
-  id: 9, campaign_id: "2001", url_type: "dispo", entry_type: "campaign", active: true, rank: 1,
-  statuses: ["SALE"], all_statuses: false, description: "d", lists: [], min_call_length: 0, url: "https://a.example.com/x",
+  id: 9,
+  campaign_id: "2001",
+  url_type: "dispo",
+  entry_type: "campaign",
+  active: true,
+  rank: 1,
+  statuses: ["SALE"],
+  all_statuses: false,
+  description: "d",
+  lists: [],
+  min_call_length: 0,
+  url: "https://a.example.com/x",
 };
 
 function thrown(fn: () => unknown): ToolError {
@@ -40,7 +50,9 @@ describe("verifyStored and assertSameRow", () => {
   });
 
   it("reports every differing field, first one as the field", () => {
-    const e = thrown(() => verifyStored({ ...row, statuses: ["SALEB"], lists: ["101"] }, { statuses: ["SALE_B"], lists: ["101", "102"] }, 9));
+    const e = thrown(() =>
+      verifyStored({ ...row, statuses: ["SALEB"], lists: ["101"] }, { statuses: ["SALE_B"], lists: ["101", "102"] }, 9),
+    );
     expect(e.field).toBe("statuses");
     expect(e.message).toContain('statuses: meant ["SALE_B"], VICIdial stored ["SALEB"]');
     expect(e.message).toContain('lists: meant ["101","102"], VICIdial stored ["101"]');
@@ -67,9 +79,18 @@ describe("through the server and the sandbox", () => {
   });
 
   const writeAnswered = (id: string) => () =>
-    h!.sandbox.stats().log.some((r) => r.status === 200 && r.params.some(([k, v]) => k === "alt_url_id" && v === id) && r.params.some(([k]) => k === "url_address" || k === "url_description"));
+    h!.sandbox
+      .stats()
+      .log.some(
+        (r) =>
+          r.status === 200 &&
+          r.params.some(([k, v]) => k === "alt_url_id" && v === id) &&
+          r.params.some(([k]) => k === "url_address" || k === "url_description"),
+      );
   const writeArrived = (id: string) => () =>
-    h!.sandbox.stats().log.some((r) => r.params.some(([k, v]) => k === "alt_url_id" && v === id) && r.params.some(([k]) => k === "url_description"));
+    h!.sandbox
+      .stats()
+      .log.some((r) => r.params.some(([k, v]) => k === "alt_url_id" && v === id) && r.params.some(([k]) => k === "url_description"));
 
   it("a row changed by someone else between the write and the read-back is VERIFY_FAILED with both values", async () => {
     h = await open();
@@ -78,9 +99,21 @@ describe("through the server and the sandbox", () => {
       { mode: "latency", latencyMs: 0, match: { path: "api", function: "update_alt_url", write: false }, times: 1 },
       { mode: "latency", latencyMs: 1500, match: { path: "api", function: "update_alt_url", write: false }, times: 1 },
     ]);
-    const pending = call(h.client, "set_alt_url", { campaign_id: "2001", id: 2, statuses: ["SALE", "PSALE"], url: "https://orders.example.com/api/v2" });
+    const pending = call(h.client, "set_alt_url", {
+      campaign_id: "2001",
+      id: 2,
+      statuses: ["SALE", "PSALE"],
+      url: "https://orders.example.com/api/v2",
+    });
     await waitFor(writeAnswered("2"), 5000, "the write to be answered");
-    await direct(h.sandbox, { function: "update_alt_url", campaign_id: "2001", entry_type: "campaign", url_type: "dispo", alt_url_id: "2", url_address: "https://intruder.example.com/x" });
+    await direct(h.sandbox, {
+      function: "update_alt_url",
+      campaign_id: "2001",
+      entry_type: "campaign",
+      url_type: "dispo",
+      alt_url_id: "2",
+      url_address: "https://intruder.example.com/x",
+    });
     const r = await pending;
     expect(r.structured.error?.code).toBe("VERIFY_FAILED");
     expect(r.structured.error?.field).toBe("url");
@@ -92,10 +125,21 @@ describe("through the server and the sandbox", () => {
   it("the retargeting trap: a row deleted under a write makes VICIdial change another row, and the result says so", async () => {
     h = await open();
     // Campaign 3001 has one row (5); add a second, inactive one to aim at.
-    const made = await call(h.client, "set_alt_url", { campaign_id: "3001", statuses: ["TEMP"], url: "https://retention.example.com/temp", active: false });
+    const made = await call(h.client, "set_alt_url", {
+      campaign_id: "3001",
+      statuses: ["TEMP"],
+      url: "https://retention.example.com/temp",
+      active: false,
+    });
     const id = String((made.structured.alt_url as { id: number }).id);
     h.sandbox.setFaults([{ mode: "latency", latencyMs: 1500, match: { write: true }, times: 1 }]);
-    const pending = call(h.client, "set_alt_url", { campaign_id: "3001", id: Number(id), statuses: ["TEMP"], url: "https://retention.example.com/temp", description: "changed" });
+    const pending = call(h.client, "set_alt_url", {
+      campaign_id: "3001",
+      id: Number(id),
+      statuses: ["TEMP"],
+      url: "https://retention.example.com/temp",
+      description: "changed",
+    });
     await waitFor(writeArrived(id), 5000, "the write to arrive");
     // While the write waits, a colleague deletes the row: one row is left, so VICIdial retargets to it.
     expect(await direct(h.sandbox, { campaign_id: "3001", url_id: id }, "admin")).toContain(`MULTI URL DELETED (ID: ${id})`);
@@ -111,9 +155,22 @@ describe("through the server and the sandbox", () => {
     h = await open();
     // A colleague's edit lands at the same moment as ours: the answer says UPDATED, the row says otherwise.
     h.sandbox.setFaults([{ mode: "latency", latencyMs: 800, match: { write: true }, times: 1 }]);
-    const pending = call(h.client, "set_alt_url", { campaign_id: "2001", id: 3, statuses: ["CALLBK"], url: "https://calendar.example.com/new", description: "ours" });
+    const pending = call(h.client, "set_alt_url", {
+      campaign_id: "2001",
+      id: 3,
+      statuses: ["CALLBK"],
+      url: "https://calendar.example.com/new",
+      description: "ours",
+    });
     await waitFor(writeArrived("3"), 5000, "the write to arrive");
-    await direct(h.sandbox, { function: "update_alt_url", campaign_id: "2001", entry_type: "campaign", url_type: "dispo", alt_url_id: "3", url_statuses: "CALLBK XFER" });
+    await direct(h.sandbox, {
+      function: "update_alt_url",
+      campaign_id: "2001",
+      entry_type: "campaign",
+      url_type: "dispo",
+      alt_url_id: "3",
+      url_statuses: "CALLBK XFER",
+    });
     const r = await pending;
     expect(r.structured.error?.code).toBe("VERIFY_FAILED");
     expect(r.structured.error?.field).toBe("statuses");

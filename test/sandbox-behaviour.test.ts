@@ -4,7 +4,7 @@
  * lockout, IP lists, permissions, fault injection, stats and shutdown.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { defaultSeed, startSandbox, type Sandbox, type SandboxOptions, type SandboxSeed } from "../src/sandbox/index.js";
+import { defaultSeed, type Sandbox, type SandboxOptions, type SandboxSeed, startSandbox } from "../src/sandbox/index.js";
 
 const API = "/vicidial/non_agent_api.php";
 const ADMIN = "/vicidial/admin_url_multi.php";
@@ -53,7 +53,10 @@ describe("default seed", () => {
     expect(camp("3001")).toMatchObject({ dispo_call_url: "ALT", user_group: "WEST" });
     const rows2001 = seed.vicidial_url_multi.filter((r) => r.campaign_id === "2001");
     expect(rows2001.map((r) => [r.url_rank, r.active, r.url_statuses])).toEqual([
-      [1, "Y", "SALE"], [2, "Y", "SALE PSALE"], [3, "N", "CALLBK"], [4, "Y", "---ALL---"],
+      [1, "Y", "SALE"],
+      [2, "Y", "SALE PSALE"],
+      [3, "N", "CALLBK"],
+      [4, "Y", "---ALL---"],
     ]);
     expect(rows2001[1]).toMatchObject({ url_lists: "101 102", url_call_length: 30 });
     expect(seed.vicidial_url_multi.filter((r) => r.campaign_id === "2002")).toEqual([]);
@@ -65,7 +68,12 @@ describe("default seed", () => {
 
     const sb = await sandbox();
     const list = await api(sb, alt("2001", "alt_url_id=LIST"));
-    expect(list.body.trim().split("\n").map((l) => l.split("|")[0])).toEqual(["1", "2", "3", "4"]);
+    expect(
+      list.body
+        .trim()
+        .split("\n")
+        .map((l) => l.split("|")[0]),
+    ).toEqual(["1", "2", "3", "4"]);
     const nw = await api(sb, alt("2001", "alt_url_id=NEW&url_statuses=DNC&url_address=https://x.example.com/"));
     expect(nw.body).toBe("SUCCESS: update_alt_url ALT URL HAS BEEN ADDED - 6666|NEW URL ID: 6|dispo|campaign|2001\n");
   });
@@ -75,9 +83,7 @@ describe("user group restrictions", () => {
   it("SALESTEAM cannot reach 3001 through the API and does not see it listed", async () => {
     const sb = await sandbox();
     const who = AS("sales", "salespass");
-    expect((await api(sb, alt("3001", "alt_url_id=LIST", who))).body).toBe(
-      "ERROR: update_alt_url CAMPAIGN DOES NOT EXIST: |sales|3001\n",
-    );
+    expect((await api(sb, alt("3001", "alt_url_id=LIST", who))).body).toBe("ERROR: update_alt_url CAMPAIGN DOES NOT EXIST: |sales|3001\n");
     expect((await api(sb, `${who}&function=update_campaign&campaign_id=3001&dispo_call_url=ALT`)).body).toBe(
       "ERROR: update_campaign CAMPAIGN DOES NOT EXIST: |sales|3001\n",
     );
@@ -236,7 +242,9 @@ describe("permissions", () => {
   });
 
   it("campaigns_list needs View Reports, level 8 and API access", async () => {
-    const sb = await sandbox({ seed: seedWith((s) => s.users.push({ ...s.users[1]!, user: "noreports", pass: "norep99", view_reports: 0 })) });
+    const sb = await sandbox({
+      seed: seedWith((s) => s.users.push({ ...s.users[1]!, user: "noreports", pass: "norep99", view_reports: 0 })),
+    });
     const denied = (u: string) => `ERROR: campaigns_list USER DOES NOT HAVE PERMISSION TO GET CAMPAIGN INFO: |${u}|0|\n`;
     expect((await api(sb, `${AS("noreports", "norep99")}&function=campaigns_list`)).body).toBe(denied("noreports"));
     expect((await api(sb, `${AS("apilow", "lowpass1")}&function=campaigns_list`)).body).toBe(denied("apilow"));
@@ -245,7 +253,9 @@ describe("permissions", () => {
   });
 
   it("admin page: probe, and a user without modify campaigns", async () => {
-    const sb = await sandbox({ seed: seedWith((s) => s.users.push({ ...s.users[0]!, user: "viewer", pass: "viewer12", modify_campaigns: 0 })) });
+    const sb = await sandbox({
+      seed: seedWith((s) => s.users.push({ ...s.users[0]!, user: "viewer", pass: "viewer12", modify_campaigns: 0 })),
+    });
     const probe = await admin(sb, "", "apiuser", "apipass8");
     expect([probe.status, probe.type, probe.body]).toEqual([200, "text/html; charset=UTF-8", "ERROR: ID not defined:"]);
     const viewer = await admin(sb, "campaign_id=2001", "viewer", "viewer12");
@@ -297,7 +307,10 @@ describe("fault injection", () => {
   it("http500-empty and html-error answer without applying", async () => {
     const sb = await sandbox();
     const before = sb.dump();
-    sb.setFaults([{ mode: "http500-empty", times: 1 }, { mode: "html-error", times: 1 }]);
+    sb.setFaults([
+      { mode: "http500-empty", times: 1 },
+      { mode: "html-error", times: 1 },
+    ]);
     const empty = await api(sb, NEW);
     expect([empty.status, empty.body]).toEqual([500, ""]);
     const html = await api(sb, NEW);

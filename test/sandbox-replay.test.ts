@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedFromTranscript, startSandbox, type Sandbox } from "../src/sandbox/index.js";
+import { type Sandbox, seedFromTranscript, startSandbox } from "../src/sandbox/index.js";
 
 interface Recorded {
   n: number | null;
@@ -23,9 +23,10 @@ interface Recorded {
   body_is_admin_page?: boolean;
 }
 
-const transcript = JSON.parse(
-  readFileSync(new URL("./fixtures/vicidial-transcript.json", import.meta.url), "utf8"),
-) as { initial_state: unknown; requests: Recorded[] };
+const transcript = JSON.parse(readFileSync(new URL("./fixtures/vicidial-transcript.json", import.meta.url), "utf8")) as {
+  initial_state: unknown;
+  requests: Recorded[];
+};
 
 describe("sandbox replays the recorded VICIdial transcript", () => {
   let sandbox: Sandbox;
@@ -53,7 +54,7 @@ describe("sandbox replays the recorded VICIdial transcript", () => {
     }
     const headers: Record<string, string> = {};
     if (r.basic_auth) {
-      headers["Authorization"] = "Basic " + Buffer.from(`${r.basic_auth[0]}:${r.basic_auth[1]}`).toString("base64");
+      headers.Authorization = "Basic " + Buffer.from(`${r.basic_auth[0]}:${r.basic_auth[1]}`).toString("base64");
     }
     let url = sandbox.url + r.path;
     let body: string | undefined;

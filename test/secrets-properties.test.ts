@@ -14,10 +14,10 @@ import path from "node:path";
 import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { vicidialPasswordForm } from "../src/client/redact.js";
-import { defaultSeed, startSandbox, type Sandbox, type SandboxSeed } from "../src/sandbox/index.js";
+import { defaultSeed, type Sandbox, type SandboxSeed, startSandbox } from "../src/sandbox/index.js";
 import { ALL_TOOLS } from "../src/tools/index.js";
-import { call, inProcess, spawnStdio, type CallResult } from "./helpers/harness.js";
 import { ERROR_MODES, startCrmStub } from "./faults-helpers.js";
+import { type CallResult, call, inProcess, spawnStdio } from "./helpers/harness.js";
 
 const RUNS = Number(process.env.SECRETS_RUNS ?? 12);
 const STDIO_RUNS = Number(process.env.SECRETS_STDIO_RUNS ?? 3);
@@ -27,12 +27,50 @@ const LOW_USER = "mcplow";
 const LOCKED_USER = "mcplocked";
 const BLOCKED_USER = "mcpblocked";
 
-const STRIPPED = ["#", ";", "'", '"', " ", ",", "(", ")", "!", "*", "~", "$", "[", "]", "{", "}", "|", "^", "`", "&", "=", "+", "%", "/", "?", "@", ":", "<", ">", "é", "€", "中", "😀", "\\"];
+const STRIPPED = [
+  "#",
+  ";",
+  "'",
+  '"',
+  " ",
+  ",",
+  "(",
+  ")",
+  "!",
+  "*",
+  "~",
+  "$",
+  "[",
+  "]",
+  "{",
+  "}",
+  "|",
+  "^",
+  "`",
+  "&",
+  "=",
+  "+",
+  "%",
+  "/",
+  "?",
+  "@",
+  ":",
+  "<",
+  ">",
+  "é",
+  "€",
+  "中",
+  "😀",
+  "\\",
+];
 const KEPT = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_".split("");
 
 /** At least 8 characters VICIdial keeps (so a leak cannot hide in ordinary text), with stripped ones mixed in. */
 const password = fc
-  .tuple(fc.array(fc.constantFrom(...KEPT), { minLength: 8, maxLength: 16 }), fc.array(fc.tuple(fc.nat(), fc.constantFrom(...STRIPPED)), { maxLength: 5 }))
+  .tuple(
+    fc.array(fc.constantFrom(...KEPT), { minLength: 8, maxLength: 16 }),
+    fc.array(fc.tuple(fc.nat(), fc.constantFrom(...STRIPPED)), { maxLength: 5 }),
+  )
   .map(([kept, extra]) => {
     const out = [...kept];
     for (const [at, ch] of extra) out.splice(at % (out.length + 1), 0, ch);
@@ -53,7 +91,7 @@ function forms(pass: string, user = USER): string[] {
 function strings(v: unknown, out: string[] = []): string[] {
   if (typeof v === "string") out.push(v);
   else if (Array.isArray(v)) for (const x of v) strings(x, out);
-  else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) (out.push(k), strings(x, out));
+  else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) out.push(k), strings(x, out);
   return out;
 }
 
@@ -91,7 +129,13 @@ afterAll(async () => {
 function seedWith(pass: string): SandboxSeed {
   const seed = defaultSeed();
   const stored = vicidialPasswordForm(pass);
-  const base = { user_group: "ADMIN", active: "Y" as const, vdc_agent_api_access: 1 as const, modify_campaigns: 1 as const, view_reports: 1 as const };
+  const base = {
+    user_group: "ADMIN",
+    active: "Y" as const,
+    vdc_agent_api_access: 1 as const,
+    modify_campaigns: 1 as const,
+    view_reports: 1 as const,
+  };
   seed.users.push(
     { ...base, user: USER, pass: stored, user_level: 9, api_allowed_functions: " ALL_FUNCTIONS " },
     { ...base, user: NOFUNC_USER, pass: stored, user_level: 9, api_allowed_functions: " version " },
@@ -109,19 +153,41 @@ function callsFor(tool: string): Record<string, unknown>[] {
   const calls: Record<string, Record<string, unknown>[]> = {
     list_campaigns: [{}],
     list_alt_urls: [{ campaign_id: "2001" }, { campaign_id: "9999" }],
-    preview_dispo_urls: [{ campaign_id: "2001", status: "SALE", sample_lead: { lead_id: 5 } }, { campaign_id: "2002", status: "SALE" }],
+    preview_dispo_urls: [
+      { campaign_id: "2001", status: "SALE", sample_lead: { lead_id: 5 } },
+      { campaign_id: "2002", status: "SALE" },
+    ],
     set_alt_url: [
       { campaign_id: "2001", statuses: ["NI"], url: "https://crm.example.com/ni?lead=--A--lead_id--B--" },
       { campaign_id: "2001", statuses: ["PW"], url: "https://crm.example.com/pw?p=--A--pass--B--" },
       { campaign_id: "2002", statuses: ["SALE"], url: "https://crm.example.com/x", dry_run: true },
       { campaign_id: "2001", statuses: ["DNC"], url: "https://crm.example.com/dnc", dry_run: true },
     ],
-    enable_alt_url: [{ campaign_id: "2001", id: 3 }, { campaign_id: "2001", id: 99999 }],
-    disable_alt_url: [{ campaign_id: "2001", id: 2, dry_run: true }, { campaign_id: "2001", id: 2 }],
-    delete_alt_url: [{ campaign_id: "2001", id: 4, dry_run: true }, { campaign_id: "2001", id: 4 }, { campaign_id: "2001", id: 4 }],
-    enable_alt_url_mode: [{ campaign_id: "2002", preserve_url: "https://helpdesk.example.com/old", dry_run: true }, { campaign_id: "2002", preserve_url: "https://helpdesk.example.com/old" }],
-    copy_alt_urls: [{ from_campaign_id: "2001", to_campaign_ids: ["3001"], dry_run: true }, { from_campaign_id: "2001", to_campaign_ids: ["3001", "2002"] }],
-    test_alt_url: [{ campaign_id: "2001", id: 1, allow_private: true, timeout_ms: 2000 }, { url: "https://crm.example.com/x?p=--A--pass--B--" }],
+    enable_alt_url: [
+      { campaign_id: "2001", id: 3 },
+      { campaign_id: "2001", id: 99999 },
+    ],
+    disable_alt_url: [
+      { campaign_id: "2001", id: 2, dry_run: true },
+      { campaign_id: "2001", id: 2 },
+    ],
+    delete_alt_url: [
+      { campaign_id: "2001", id: 4, dry_run: true },
+      { campaign_id: "2001", id: 4 },
+      { campaign_id: "2001", id: 4 },
+    ],
+    enable_alt_url_mode: [
+      { campaign_id: "2002", preserve_url: "https://helpdesk.example.com/old", dry_run: true },
+      { campaign_id: "2002", preserve_url: "https://helpdesk.example.com/old" },
+    ],
+    copy_alt_urls: [
+      { from_campaign_id: "2001", to_campaign_ids: ["3001"], dry_run: true },
+      { from_campaign_id: "2001", to_campaign_ids: ["3001", "2002"] },
+    ],
+    test_alt_url: [
+      { campaign_id: "2001", id: 1, allow_private: true, timeout_ms: 2000 },
+      { url: "https://crm.example.com/x?p=--A--pass--B--" },
+    ],
     check_connection: [{}],
   };
   const c = calls[tool];
@@ -146,49 +212,77 @@ describe("in process: every tool, error path and fault", () => {
   it(`${RUNS} random passwords never reach a result, stderr or the audit log`, async () => {
     let run = 0;
     await fc.assert(
-      fc.asyncProperty(password, fc.array(fc.constantFrom(...TOOLS), { minLength: ERROR_MODES.length, maxLength: ERROR_MODES.length }), async (pass, faultTools) => {
-        const audit = path.join(dir, `audit-${run++}.jsonl`);
-        const sandbox: Sandbox = await startSandbox({ seed: seedWith(pass) });
-        const texts: string[] = [];
-        const env = (user: string, p = pass) => ({ VICIDIAL_USER: user, VICIDIAL_PASS: p, VICIDIAL_AUDIT_LOG: audit, VICIDIAL_TIMEOUT_MS: "300" });
-        try {
-          // Healthy, and each tool's error paths.
-          const good = await inProcess({ useSandbox: sandbox, env: env(USER) });
-          for (const tool of TOOLS) for (const args of callsFor(tool)) texts.push(...resultTexts(await call(good.client, tool, args)));
-          // Every fault, each on a tool chosen by the property, reads and writes alike.
-          for (const [i, mode] of ERROR_MODES.entries()) {
-            sandbox.setFaults([{ mode }]);
-            const tool = faultTools[i]!;
-            texts.push(...resultTexts(await call(good.client, tool, callsFor(tool)[0]!)));
-            sandbox.setFaults([{ mode, match: { write: true }, times: 1 }]);
-            texts.push(...resultTexts(await call(good.client, "set_alt_url", { campaign_id: "2001", statuses: [`F${i}`], url: "https://crm.example.com/f" })));
-          }
-          sandbox.setFaults([]);
-          await good.close();
+      fc.asyncProperty(
+        password,
+        fc.array(fc.constantFrom(...TOOLS), { minLength: ERROR_MODES.length, maxLength: ERROR_MODES.length }),
+        async (pass, faultTools) => {
+          const audit = path.join(dir, `audit-${run++}.jsonl`);
+          const sandbox: Sandbox = await startSandbox({ seed: seedWith(pass) });
+          const texts: string[] = [];
+          const env = (user: string, p = pass) => ({
+            VICIDIAL_USER: user,
+            VICIDIAL_PASS: p,
+            VICIDIAL_AUDIT_LOG: audit,
+            VICIDIAL_TIMEOUT_MS: "300",
+          });
+          try {
+            // Healthy, and each tool's error paths.
+            const good = await inProcess({ useSandbox: sandbox, env: env(USER) });
+            for (const tool of TOOLS) for (const args of callsFor(tool)) texts.push(...resultTexts(await call(good.client, tool, args)));
+            // Every fault, each on a tool chosen by the property, reads and writes alike.
+            for (const [i, mode] of ERROR_MODES.entries()) {
+              sandbox.setFaults([{ mode }]);
+              const tool = faultTools[i]!;
+              texts.push(...resultTexts(await call(good.client, tool, callsFor(tool)[0]!)));
+              sandbox.setFaults([{ mode, match: { write: true }, times: 1 }]);
+              texts.push(
+                ...resultTexts(
+                  await call(good.client, "set_alt_url", { campaign_id: "2001", statuses: [`F${i}`], url: "https://crm.example.com/f" }),
+                ),
+              );
+            }
+            sandbox.setFaults([]);
+            await good.close();
 
-          // VICIdial echoes a wrong password back; users without rights, locked out or blocked by IP hit those paths.
-          await lockOut(sandbox, LOCKED_USER);
-          for (const [user, p] of [[USER, `${pass}x`], [NOFUNC_USER, pass], [LOW_USER, pass], [LOCKED_USER, pass], [BLOCKED_USER, pass]] as const) {
-            const srv = await inProcess({ useSandbox: sandbox, env: env(user, p) });
-            for (const tool of TOOLS) texts.push(...resultTexts(await call(srv.client, tool, callsFor(tool)[0]!)));
-            await srv.close();
-            if (user !== LOCKED_USER) sandbox.resetFailedLogins(user);
-          }
-          const codes = texts.join("\n");
-          for (const code of ["AUTH_FAILED", "PERMISSION_DENIED", "ACCOUNT_LOCKED", "IP_NOT_ALLOWED", "ALT_URL_NOT_FOUND", "CAMPAIGN_NOT_FOUND", "INVALID_INPUT", "TIMEOUT"]) {
-            expect(codes, `the run reached ${code}`).toContain(code);
-          }
+            // VICIdial echoes a wrong password back; users without rights, locked out or blocked by IP hit those paths.
+            await lockOut(sandbox, LOCKED_USER);
+            for (const [user, p] of [
+              [USER, `${pass}x`],
+              [NOFUNC_USER, pass],
+              [LOW_USER, pass],
+              [LOCKED_USER, pass],
+              [BLOCKED_USER, pass],
+            ] as const) {
+              const srv = await inProcess({ useSandbox: sandbox, env: env(user, p) });
+              for (const tool of TOOLS) texts.push(...resultTexts(await call(srv.client, tool, callsFor(tool)[0]!)));
+              await srv.close();
+              if (user !== LOCKED_USER) sandbox.resetFailedLogins(user);
+            }
+            const codes = texts.join("\n");
+            for (const code of [
+              "AUTH_FAILED",
+              "PERMISSION_DENIED",
+              "ACCOUNT_LOCKED",
+              "IP_NOT_ALLOWED",
+              "ALT_URL_NOT_FOUND",
+              "CAMPAIGN_NOT_FOUND",
+              "INVALID_INPUT",
+              "TIMEOUT",
+            ]) {
+              expect(codes, `the run reached ${code}`).toContain(code);
+            }
 
-          assertNoLeak("a tool result", texts, pass);
-          assertNoLeak("a tool result (wrong password)", texts, `${pass}x`);
-          assertNoLeak("stderr", stderr, pass);
-          const auditText = readFileSync(audit, "utf8");
-          expect(auditText.split("\n").filter(Boolean).length, "the writes were audited").toBeGreaterThan(3);
-          assertNoLeak("the audit log", [auditText], pass);
-        } finally {
-          await sandbox.close();
-        }
-      }),
+            assertNoLeak("a tool result", texts, pass);
+            assertNoLeak("a tool result (wrong password)", texts, `${pass}x`);
+            assertNoLeak("stderr", stderr, pass);
+            const auditText = readFileSync(audit, "utf8");
+            expect(auditText.split("\n").filter(Boolean).length, "the writes were audited").toBeGreaterThan(3);
+            assertNoLeak("the audit log", [auditText], pass);
+          } finally {
+            await sandbox.close();
+          }
+        },
+      ),
       { numRuns: RUNS, endOnFailure: true },
     );
   }, 240_000);
@@ -205,13 +299,24 @@ describe("spawned stdio servers: real stderr", () => {
         const stderrs: string[] = [];
         try {
           for (const p of [pass, `${pass}x`]) {
-            const srv = await spawnStdio({ VICIDIAL_URL: sandbox.url, VICIDIAL_USER: USER, VICIDIAL_PASS: p, VICIDIAL_AUDIT_LOG: audit, VICIDIAL_TIMEOUT_MS: "300", LOG_LEVEL: "debug" });
+            const srv = await spawnStdio({
+              VICIDIAL_URL: sandbox.url,
+              VICIDIAL_USER: USER,
+              VICIDIAL_PASS: p,
+              VICIDIAL_AUDIT_LOG: audit,
+              VICIDIAL_TIMEOUT_MS: "300",
+              LOG_LEVEL: "debug",
+            });
             try {
               for (const tool of ["list_campaigns", "set_alt_url", "delete_alt_url", "check_connection"]) {
                 for (const args of callsFor(tool)) texts.push(...resultTexts(await call(srv.client, tool, args)));
               }
               sandbox.setFaults([{ mode: "garbage", match: { write: true }, times: 1 }]);
-              texts.push(...resultTexts(await call(srv.client, "set_alt_url", { campaign_id: "2001", statuses: ["GB"], url: "https://crm.example.com/gb" })));
+              texts.push(
+                ...resultTexts(
+                  await call(srv.client, "set_alt_url", { campaign_id: "2001", statuses: ["GB"], url: "https://crm.example.com/gb" }),
+                ),
+              );
               sandbox.setFaults([]);
             } finally {
               await srv.close();

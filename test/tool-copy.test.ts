@@ -5,7 +5,7 @@ import { CallToolResultSchema, type Progress } from "@modelcontextprotocol/sdk/t
 import { afterEach, describe, expect, it } from "vitest";
 import type { SandboxCampaign, SandboxSeed } from "../src/sandbox/index.js";
 import { defaultSeed } from "../src/sandbox/index.js";
-import { call, inProcess, type InProcess, type InProcessOptions } from "./helpers/harness.js";
+import { call, type InProcess, type InProcessOptions, inProcess } from "./helpers/harness.js";
 
 /**
  * The default call centre plus ALT campaigns 4001-4003 (empty), 4004 (two
@@ -17,8 +17,17 @@ function seed(): SandboxSeed {
   const alt = (id: string, name: string): SandboxCampaign => ({ ...base, campaign_id: id, campaign_name: name, dispo_call_url: "ALT" });
   s.campaigns.push(alt("4001", "East 1"), alt("4002", "East 2"), alt("4003", "East 3"), alt("4004", "Doubled"), alt("5001", "Legacy"));
   const row = (url_id: number, campaign_id: string, url_statuses: string, url_address: string) => ({
-    url_id, campaign_id, entry_type: "campaign" as const, url_type: "dispo", active: "Y" as const, url_rank: 1,
-    url_statuses, url_description: "seeded", url_lists: "", url_call_length: 0, url_address,
+    url_id,
+    campaign_id,
+    entry_type: "campaign" as const,
+    url_type: "dispo",
+    active: "Y" as const,
+    url_rank: 1,
+    url_statuses,
+    url_description: "seeded",
+    url_lists: "",
+    url_call_length: 0,
+    url_address,
   });
   s.vicidial_url_multi.push(
     row(20, "4004", "SALE", "https://a.example.com/one"),
@@ -29,10 +38,36 @@ function seed(): SandboxSeed {
   return s;
 }
 
-interface Row { id: number; active: boolean; rank: number; statuses: string[]; description: string; lists: string[]; min_call_length: number; url: string }
-interface TargetResult { campaign_id: string; ok: boolean; created: number; updated: number; unchanged: number; deleted: number; rows: { action: string; id: number | null; source_id: number | null }[]; error: { code: string; fix: string } | null }
+interface Row {
+  id: number;
+  active: boolean;
+  rank: number;
+  statuses: string[];
+  description: string;
+  lists: string[];
+  min_call_length: number;
+  url: string;
+}
+interface TargetResult {
+  campaign_id: string;
+  ok: boolean;
+  created: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  rows: { action: string; id: number | null; source_id: number | null }[];
+  error: { code: string; fix: string } | null;
+}
 
-const comparable = (r: Row) => ({ active: r.active, rank: r.rank, statuses: r.statuses, description: r.description, lists: r.lists, min_call_length: r.min_call_length, url: r.url });
+const comparable = (r: Row) => ({
+  active: r.active,
+  rank: r.rank,
+  statuses: r.statuses,
+  description: r.description,
+  lists: r.lists,
+  min_call_length: r.min_call_length,
+  url: r.url,
+});
 
 describe("copy_alt_urls", () => {
   let h: InProcess;
@@ -47,7 +82,8 @@ describe("copy_alt_urls", () => {
     const r = await call(h.client, "list_alt_urls", { campaign_id: campaign });
     return r.structured.alt_urls as Row[];
   }
-  const byTarget = (r: { structured: Record<string, unknown> }) => Object.fromEntries((r.structured.results as TargetResult[]).map((t) => [t.campaign_id, t]));
+  const byTarget = (r: { structured: Record<string, unknown> }) =>
+    Object.fromEntries((r.structured.results as TargetResult[]).map((t) => [t.campaign_id, t]));
 
   it("declares itself a destructive, idempotent, closed-world write", async () => {
     await start();
@@ -77,11 +113,18 @@ describe("copy_alt_urls", () => {
     expect(byTarget(second)["3001"]).toMatchObject({ ok: true, unchanged: 4 });
     expect(h.sandbox.dump()).toBe(before);
 
-    const edit = await call(h.client, "set_alt_url", { campaign_id: "2001", id: 1, url: "https://crm.example.com/v2/sale?lead_id=--A--lead_id--B--", statuses: ["SALE"] });
+    const edit = await call(h.client, "set_alt_url", {
+      campaign_id: "2001",
+      id: 1,
+      url: "https://crm.example.com/v2/sale?lead_id=--A--lead_id--B--",
+      statuses: ["SALE"],
+    });
     expect(edit.isError).toBe(false);
     const third = await call(h.client, "copy_alt_urls", { from_campaign_id: "2001", to_campaign_ids: ["4001"] });
     expect(byTarget(third)["4001"]).toMatchObject({ ok: true, created: 0, updated: 1, unchanged: 3 });
-    expect((await rows("4001")).find((r) => r.statuses.join() === "SALE")!.url).toBe("https://crm.example.com/v2/sale?lead_id=--A--lead_id--B--");
+    expect((await rows("4001")).find((r) => r.statuses.join() === "SALE")!.url).toBe(
+      "https://crm.example.com/v2/sale?lead_id=--A--lead_id--B--",
+    );
   });
 
   it("with replace, deletes unmatched target rows after the person accepts, and records each write in the audit log", async () => {
@@ -102,7 +145,10 @@ describe("copy_alt_urls", () => {
     expect(left.some((x) => x.id === 5)).toBe(false);
     expect(left).toHaveLength(4);
 
-    const lines = readFileSync(audit, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { tool: string; action: string; id: number | null; result: string });
+    const lines = readFileSync(audit, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { tool: string; action: string; id: number | null; result: string });
     expect(lines.filter((l) => l.tool === "copy_alt_urls" && l.action === "created")).toHaveLength(8);
     expect(lines).toContainEqual(expect.objectContaining({ tool: "copy_alt_urls", action: "deleted", id: 5, result: "OK" }));
     expect(readFileSync(audit, "utf8")).not.toContain("sandbox1234");
@@ -162,7 +208,12 @@ describe("copy_alt_urls", () => {
     await start({ elicit: () => (asked++, { action: "accept", content: { confirm: true } }) });
     const before = h.sandbox.dump();
     h.sandbox.resetStats();
-    const r = await call(h.client, "copy_alt_urls", { from_campaign_id: "2001", to_campaign_ids: ["3001", "4001"], replace: true, dry_run: true });
+    const r = await call(h.client, "copy_alt_urls", {
+      from_campaign_id: "2001",
+      to_campaign_ids: ["3001", "4001"],
+      replace: true,
+      dry_run: true,
+    });
     expect(r.isError).toBe(false);
     expect(h.sandbox.dump()).toBe(before);
     expect(asked).toBe(0);
@@ -170,9 +221,15 @@ describe("copy_alt_urls", () => {
     expect(byTarget(r)["3001"]).toMatchObject({ created: 4, deleted: 1 });
     const requests = r.structured.requests as { endpoint: string; params: Record<string, string> }[];
     expect(requests.filter((q) => q.params.alt_url_id === "NEW")).toHaveLength(8);
-    expect(requests).toContainEqual(expect.objectContaining({ endpoint: "/vicidial/admin_url_multi.php", params: expect.objectContaining({ url_id: "5" }) }));
+    expect(requests).toContainEqual(
+      expect.objectContaining({ endpoint: "/vicidial/admin_url_multi.php", params: expect.objectContaining({ url_id: "5" }) }),
+    );
     expect(requests.every((q) => q.params.pass === undefined || q.params.pass === "***")).toBe(true);
-    const writes = h.sandbox.stats().log.filter((l) => l.path.endsWith("admin_url_multi.php") || l.params.some(([k, v]) => k === "alt_url_id" && v !== "LIST" && v !== "0"));
+    const writes = h.sandbox
+      .stats()
+      .log.filter(
+        (l) => l.path.endsWith("admin_url_multi.php") || l.params.some(([k, v]) => k === "alt_url_id" && v !== "LIST" && v !== "0"),
+      );
     expect(writes).toEqual([]);
     expect(r.text).toContain("Dry run: nothing was sent.");
   });
@@ -198,7 +255,11 @@ describe("copy_alt_urls", () => {
     expect(refused.structured.error).toMatchObject({ code: "INVALID_INPUT", field: "allow_credential_variables" });
     expect(h.sandbox.dump()).toBe(before);
 
-    const allowed = await call(h.client, "copy_alt_urls", { from_campaign_id: "5001", to_campaign_ids: ["4001"], allow_credential_variables: true });
+    const allowed = await call(h.client, "copy_alt_urls", {
+      from_campaign_id: "5001",
+      to_campaign_ids: ["4001"],
+      allow_credential_variables: true,
+    });
     expect(byTarget(allowed)["4001"]).toMatchObject({ ok: true, created: 1 });
     expect((allowed.structured.warnings as string[]).some((w) => w.includes("password"))).toBe(true);
   });

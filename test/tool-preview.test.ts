@@ -1,13 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultSeed } from "../src/sandbox/index.js";
-import { call, inProcess, type InProcess } from "./helpers/harness.js";
+import { call, type InProcess, inProcess } from "./helpers/harness.js";
 
 /** The default call centre plus one Alt URL on 2002, whose Dispo Call URL is not ALT. */
 function seed() {
   const s = defaultSeed();
   s.vicidial_url_multi.push({
-    url_id: 6, campaign_id: "2002", entry_type: "campaign", url_type: "dispo", active: "Y", url_rank: 1,
-    url_statuses: "SALE", url_description: "Helpdesk CRM", url_lists: "", url_call_length: 0,
+    url_id: 6,
+    campaign_id: "2002",
+    entry_type: "campaign",
+    url_type: "dispo",
+    active: "Y",
+    url_rank: 1,
+    url_statuses: "SALE",
+    url_description: "Helpdesk CRM",
+    url_lists: "",
+    url_call_length: 0,
     url_address: "https://helpdesk.example.com/sale?lead=--A--lead_id--B--",
   });
   s.next_url_id = 7;

@@ -3,8 +3,8 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultSeed } from "../src/sandbox/index.js";
-import { USER_AGENT, classifyAddress, createAltUrlTester } from "../src/tools/testAltUrl.js";
-import { call, inProcess, type InProcess } from "./helpers/harness.js";
+import { classifyAddress, createAltUrlTester, USER_AGENT } from "../src/tools/testAltUrl.js";
+import { call, type InProcess, inProcess } from "./helpers/harness.js";
 
 interface Target {
   server: Server;
@@ -100,7 +100,15 @@ describe("test_alt_url through the MCP server", () => {
   it("reports 200 as ok and 500 as not ok, with the time, the answer's start and the note about VICIdial's network", async () => {
     const ok = await call(h.client, "test_alt_url", { url: `${base()}/ok`, allow_private: true });
     expect(ok.isError).toBe(false);
-    expect(ok.structured).toMatchObject({ status: 200, ok: true, failure: null, redirects: [], final_url: `${base()}/ok`, body_preview: "OK lead recorded", tls_error: null });
+    expect(ok.structured).toMatchObject({
+      status: 200,
+      ok: true,
+      failure: null,
+      redirects: [],
+      final_url: `${base()}/ok`,
+      body_preview: "OK lead recorded",
+      tls_error: null,
+    });
     expect(ok.structured.time_ms).toBeGreaterThanOrEqual(0);
     expect(ok.structured.note).toContain("VICIdial fetches");
     expect(ok.text).toContain("answered HTTP 200");
@@ -124,7 +132,12 @@ describe("test_alt_url through the MCP server", () => {
   });
 
   it("tests a stored Alt URL by campaign_id and id", async () => {
-    const r = await call(h.client, "test_alt_url", { campaign_id: "2001", id: 1, sample_lead: { lead_id: 77, dispo: "SALE" }, allow_private: true });
+    const r = await call(h.client, "test_alt_url", {
+      campaign_id: "2001",
+      id: 1,
+      sample_lead: { lead_id: 77, dispo: "SALE" },
+      allow_private: true,
+    });
     expect(r.isError).toBe(false);
     expect(r.structured).toMatchObject({ status: 200, ok: true, requested_url: `${base()}/echo?lead=77&status=SALE` });
     const both = await call(h.client, "test_alt_url", { url: `${base()}/ok`, campaign_id: "2001", id: 1 });
@@ -202,7 +215,13 @@ describe("test_alt_url through the MCP server", () => {
       await local.client.listTools();
       const r = await call(local.client, "test_alt_url", { url: `${base()}/away`, allow_private: true });
       expect(r.isError).toBe(false);
-      expect(r.structured).toMatchObject({ ok: false, failure: "REDIRECT_REFUSED", status: 302, final_url: `${base()}/away`, stopped_at: `http://localhost:${web.port}/ok` });
+      expect(r.structured).toMatchObject({
+        ok: false,
+        failure: "REDIRECT_REFUSED",
+        status: 302,
+        final_url: `${base()}/away`,
+        stopped_at: `http://localhost:${web.port}/ok`,
+      });
       expect(r.structured.error_detail).toContain("VICIDIAL_ALLOWED_URL_HOSTS");
     } finally {
       await local.close();
@@ -270,7 +289,12 @@ describe("createAltUrlTester: DNS and redirects into private networks", () => {
   });
 
   it("refuses a host with any private address among its addresses, and reports DNS failures as results", async () => {
-    const mixed = createAltUrlTester({ lookup: async () => [{ address: "93.184.216.34", family: 4 }, { address: "192.168.1.10", family: 4 }] });
+    const mixed = createAltUrlTester({
+      lookup: async () => [
+        { address: "93.184.216.34", family: 4 },
+        { address: "192.168.1.10", family: 4 },
+      ],
+    });
     await expect(mixed.check(input("http://mixed.example.test/"))).rejects.toMatchObject({ code: "INVALID_INPUT", field: "allow_private" });
     const r = await tester.check(input("http://nowhere.example.test/"));
     expect(r).toMatchObject({ ok: false, failure: "DNS_FAILED", status: null });
@@ -292,14 +316,31 @@ describe("createAltUrlTester: DNS and redirects into private networks", () => {
 
   it("classifies every kind of non-public address, IPv4 and IPv6", () => {
     const cases: [string, string | null][] = [
-      ["127.0.0.1", "loopback"], ["10.0.0.1", "private"], ["172.16.5.4", "private"], ["172.32.0.1", null],
-      ["192.168.0.1", "private"], ["169.254.169.254", "link-local"], ["100.64.0.1", "carrier-grade NAT (100.64.0.0/10)"],
-      ["224.0.0.1", "multicast"], ["0.0.0.0", "unspecified (0.0.0.0/8)"], ["255.255.255.255", "reserved or broadcast"],
-      ["93.184.216.34", null], ["8.8.8.8", null],
-      ["::1", "loopback"], ["::", "unspecified (::)"], ["fe80::1", "link-local"], ["fd00::1", "unique-local"],
-      ["ff02::1", "multicast"], ["::ffff:127.0.0.1", "loopback"], ["::ffff:7f00:1", "loopback"], ["::ffff:10.0.0.1", "private"],
-      ["::ffff:93.184.216.34", null], ["64:ff9b::a00:1", "private"], ["2002:c0a8:101::1", "private"],
-      ["2606:4700:4700::1111", null], ["fe80::1%eth0", "link-local"],
+      ["127.0.0.1", "loopback"],
+      ["10.0.0.1", "private"],
+      ["172.16.5.4", "private"],
+      ["172.32.0.1", null],
+      ["192.168.0.1", "private"],
+      ["169.254.169.254", "link-local"],
+      ["100.64.0.1", "carrier-grade NAT (100.64.0.0/10)"],
+      ["224.0.0.1", "multicast"],
+      ["0.0.0.0", "unspecified (0.0.0.0/8)"],
+      ["255.255.255.255", "reserved or broadcast"],
+      ["93.184.216.34", null],
+      ["8.8.8.8", null],
+      ["::1", "loopback"],
+      ["::", "unspecified (::)"],
+      ["fe80::1", "link-local"],
+      ["fd00::1", "unique-local"],
+      ["ff02::1", "multicast"],
+      ["::ffff:127.0.0.1", "loopback"],
+      ["::ffff:7f00:1", "loopback"],
+      ["::ffff:10.0.0.1", "private"],
+      ["::ffff:93.184.216.34", null],
+      ["64:ff9b::a00:1", "private"],
+      ["2002:c0a8:101::1", "private"],
+      ["2606:4700:4700::1111", null],
+      ["fe80::1%eth0", "link-local"],
     ];
     for (const [ip, want] of cases) expect([ip, classifyAddress(ip)]).toEqual([ip, want]);
   });

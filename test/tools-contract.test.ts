@@ -4,12 +4,21 @@
  * a checked-in snapshot so an accidental contract change shows in review
  * (update it deliberately with `npx vitest run test/tools-contract -u`).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
-import { inProcess, type InProcess } from "./helpers/harness.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type InProcess, inProcess } from "./helpers/harness.js";
 
 const HINTS = ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"] as const;
-const WRITE_TOOLS = ["set_alt_url", "enable_alt_url", "disable_alt_url", "delete_alt_url", "enable_alt_url_mode", "copy_alt_urls", "test_alt_url"];
+const WRITE_TOOLS = [
+  "set_alt_url",
+  "enable_alt_url",
+  "disable_alt_url",
+  "delete_alt_url",
+  "enable_alt_url_mode",
+  "copy_alt_urls",
+  "test_alt_url",
+];
 
 let env: InProcess;
 let tools: Tool[];
@@ -20,11 +29,29 @@ beforeAll(async () => {
 });
 afterAll(async () => env.close());
 
-type JsonSchema = { type?: string; properties?: Record<string, JsonSchema>; description?: string; required?: string[]; items?: JsonSchema; anyOf?: JsonSchema[] };
+type JsonSchema = {
+  type?: string;
+  properties?: Record<string, JsonSchema>;
+  description?: string;
+  required?: string[];
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+};
 
 describe("every tool", () => {
   it("is listed", () => {
-    expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(["list_campaigns", "list_alt_urls", "set_alt_url", "enable_alt_url", "disable_alt_url", "delete_alt_url", "enable_alt_url_mode", "check_connection"]));
+    expect(tools.map((t) => t.name)).toEqual(
+      expect.arrayContaining([
+        "list_campaigns",
+        "list_alt_urls",
+        "set_alt_url",
+        "enable_alt_url",
+        "disable_alt_url",
+        "delete_alt_url",
+        "enable_alt_url_mode",
+        "check_connection",
+      ]),
+    );
   });
 
   it("declares all four annotation hints explicitly", () => {
@@ -66,7 +93,14 @@ describe("every tool", () => {
 
   it("matches the checked-in schema snapshot", async () => {
     const view = tools
-      .map((t) => ({ name: t.name, title: t.title, description: t.description, annotations: t.annotations, inputSchema: t.inputSchema, outputSchema: t.outputSchema }))
+      .map((t) => ({
+        name: t.name,
+        title: t.title,
+        description: t.description,
+        annotations: t.annotations,
+        inputSchema: t.inputSchema,
+        outputSchema: t.outputSchema,
+      }))
       .sort((a, b) => a.name.localeCompare(b.name));
     await expect(JSON.stringify(view, null, 2) + "\n").toMatchFileSnapshot("./__snapshots__/tools.json");
   });

@@ -4,7 +4,7 @@
  * cause and the fix an administrator can act on. The line itself travels in
  * `vicidial_response`, after redaction by the caller.
  */
-import { ToolError, type ErrorCode } from "./errors.js";
+import { type ErrorCode, ToolError } from "./errors.js";
 
 interface Entry {
   match: RegExp;
@@ -71,7 +71,8 @@ const ENTRIES: Entry[] = [
     match: /^ERROR: (update_alt_url|update_campaign) USER DOES NOT HAVE PERMISSION TO UPDATE CAMPAIGNS/,
     code: "PERMISSION_DENIED",
     message: "The API user is not allowed to change campaigns.",
-    cause: 'VICIdial needs the user to have User Level 8 or more, "API Access" = 1, "Modify Campaigns" = 1 and Active = Y to change Alt URLs or campaigns.',
+    cause:
+      'VICIdial needs the user to have User Level 8 or more, "API Access" = 1, "Modify Campaigns" = 1 and Active = Y to change Alt URLs or campaigns.',
     fix: `In ${USER_SCREEN} set ${LEAST_RIGHTS}.`,
   },
   {

@@ -53,7 +53,8 @@ function cutOff(describe: string): TransportError {
 type Undici = typeof import("undici");
 let undici: Promise<Undici> | null = null;
 // Bundled, a CommonJS package's dynamic import yields its exports as `default`; unbundled, as names.
-export const loadUndici = (): Promise<Undici> => (undici ??= import("undici").then((m) => ("Agent" in m ? m : (m as unknown as { default: Undici }).default)));
+export const loadUndici = (): Promise<Undici> =>
+  (undici ??= import("undici").then((m) => ("Agent" in m ? m : (m as unknown as { default: Undici }).default)));
 
 export class HttpTransport {
   private agent: Agent | null = null;

@@ -109,10 +109,7 @@ export function parseAltUrlList(res: HttpResponse): ParsedList {
   return { rows, repaired };
 }
 
-export type UpdateOutcome =
-  | { kind: "added"; id: number }
-  | { kind: "updated"; id: number | null }
-  | { kind: "no_updates" };
+export type UpdateOutcome = { kind: "added"; id: number } | { kind: "updated"; id: number | null } | { kind: "no_updates" };
 
 /** The answer to update_alt_url NEW or an update by id (facts §3, checks 13 and 14). */
 export function parseAltUrlWrite(res: HttpResponse): UpdateOutcome {
@@ -185,10 +182,7 @@ export function parseVersion(res: HttpResponse): VersionInfo {
   return { version: m[1]!, build: m[2]!, date: m[3]! };
 }
 
-export type AdminOutcome =
-  | { kind: "deleted"; id: number }
-  | { kind: "probe_ok" }
-  | { kind: "error"; error: ToolError };
+export type AdminOutcome = { kind: "deleted"; id: number } | { kind: "probe_ok" } | { kind: "error"; error: ToolError };
 
 /**
  * admin_url_multi.php (facts §7): a 401 with the password echoed, a bare

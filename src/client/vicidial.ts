@@ -9,19 +9,19 @@
  */
 import type { UrlType } from "../core/altUrl.js";
 import { ToolError } from "./errors.js";
-import { HttpTransport, TransportError, type HttpRequest, type HttpResponse } from "./http.js";
+import { type HttpRequest, type HttpResponse, HttpTransport, TransportError } from "./http.js";
 import { Limiter } from "./limiter.js";
 import {
+  type AdminOutcome,
+  type CampaignRow,
+  type ParsedList,
   parseAdminAnswer,
   parseAltModeProbe,
   parseAltUrlList,
   parseAltUrlWrite,
-  parseCampaignUpdate,
   parseCampaignsList,
+  parseCampaignUpdate,
   parseVersion,
-  type AdminOutcome,
-  type CampaignRow,
-  type ParsedList,
   type UpdateOutcome,
   type VersionInfo,
 } from "./parse.js";
@@ -155,7 +155,13 @@ export class VicidialClient {
   }
 
   planDispoAlt(campaignId: string): PlannedRequest {
-    return this.plan("api", this.apiParams("update_campaign", [["campaign_id", campaignId], ["dispo_call_url", "ALT"]]));
+    return this.plan(
+      "api",
+      this.apiParams("update_campaign", [
+        ["campaign_id", campaignId],
+        ["dispo_call_url", "ALT"],
+      ]),
+    );
   }
 
   private deleteParams(campaignId: string, urlType: UrlType, id: number): [string, string][] {
@@ -317,17 +323,21 @@ export class VicidialClient {
   setDispoCallUrlAlt(campaignId: string): Promise<void> {
     return this.api(
       "update_campaign",
-      [["campaign_id", campaignId], ["dispo_call_url", "ALT"]],
+      [
+        ["campaign_id", campaignId],
+        ["dispo_call_url", "ALT"],
+      ],
       `the switch of ${campaignId} to ALT`,
       (res) => {
         const out = parseCampaignUpdate(res);
-        if (out.kind !== "updated") throw new ToolError({
-          code: "UNEXPECTED_RESPONSE",
-          message: "VICIdial said there was nothing to update when asked to set Dispo Call URL to ALT.",
-          cause: "The update_campaign function of this VICIdial version may not accept dispo_call_url.",
-          fix: 'Set "Dispo Call URL" to ALT in VICIdial Admin > Campaigns > (campaign) > Detail.',
-          vicidialResponse: res.body.trim().split("\n")[0] ?? null,
-        });
+        if (out.kind !== "updated")
+          throw new ToolError({
+            code: "UNEXPECTED_RESPONSE",
+            message: "VICIdial said there was nothing to update when asked to set Dispo Call URL to ALT.",
+            cause: "The update_campaign function of this VICIdial version may not accept dispo_call_url.",
+            fix: 'Set "Dispo Call URL" to ALT in VICIdial Admin > Campaigns > (campaign) > Detail.',
+            vicidialResponse: res.body.trim().split("\n")[0] ?? null,
+          });
       },
       false,
     );
@@ -335,9 +345,15 @@ export class VicidialClient {
 
   /** update_campaign with no field: proves the right without changing anything (facts §4). */
   probeUpdateCampaign(campaignId: string): Promise<void> {
-    return this.api("update_campaign", [["campaign_id", campaignId]], "the update_campaign probe", (res) => {
-      parseCampaignUpdate(res);
-    }, true);
+    return this.api(
+      "update_campaign",
+      [["campaign_id", campaignId]],
+      "the update_campaign probe",
+      (res) => {
+        parseCampaignUpdate(res);
+      },
+      true,
+    );
   }
 
   campaignsList(): Promise<CampaignRow[]> {

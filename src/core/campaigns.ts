@@ -89,7 +89,14 @@ export class CampaignDirectory {
         message: `VICIdial has no campaign ${input} that this API user may see.`,
         cause:
           "No campaign has this id, or the API user's group may not see it. In-groups and lists cannot be reached through VICIdial's API. Nothing was changed.",
-        fix: `Call list_campaigns for the ids this user can reach${rows.length ? ` (for example ${rows.slice(0, 5).map((c) => c.campaign_id).join(", ")})` : ""}. To reach another campaign add it to "Allowed Campaigns" in VICIdial Admin > User Groups > (the API user's group).`,
+        fix: `Call list_campaigns for the ids this user can reach${
+          rows.length
+            ? ` (for example ${rows
+                .slice(0, 5)
+                .map((c) => c.campaign_id)
+                .join(", ")})`
+            : ""
+        }. To reach another campaign add it to "Allowed Campaigns" in VICIdial Admin > User Groups > (the API user's group).`,
       });
     }
     this.assertAllowed(row.campaign_id, field);

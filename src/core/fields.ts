@@ -35,10 +35,7 @@ const STATUS_EXAMPLE = 'pass each status as its own array element: ["SALE","PSAL
  * Statuses as VICIdial stores them: codes of letters, digits and "-",
  * separated by single spaces, or `---ALL---` alone.
  */
-export function normaliseStatuses(
-  statuses: string[],
-  field = "statuses",
-): { value: string; statuses: string[]; warnings: string[] } {
+export function normaliseStatuses(statuses: string[], field = "statuses"): { value: string; statuses: string[]; warnings: string[] } {
   if (!Array.isArray(statuses) || statuses.length === 0) {
     throw invalidInput(
       field,
@@ -51,13 +48,21 @@ export function normaliseStatuses(
   const dupes: string[] = [];
   for (const raw of statuses) {
     if (typeof raw !== "string") {
-      throw invalidInput(field, `holds ${JSON.stringify(raw)}, which is not a status code.`, `Give each status as text, e.g. ["SALE","PSALE"].`);
+      throw invalidInput(
+        field,
+        `holds ${JSON.stringify(raw)}, which is not a status code.`,
+        `Give each status as text, e.g. ["SALE","PSALE"].`,
+      );
     }
     if (LINE_BREAKS.test(raw) || raw.includes("\t")) {
       throw invalidInput(field, `${JSON.stringify(raw)} contains a line break or tab.`, `Remove it; ${STATUS_EXAMPLE}.`);
     }
     if (raw.includes("\\")) {
-      throw invalidInput(field, `${JSON.stringify(raw)} contains a backslash, which VICIdial drops.`, "Use status codes made only of letters, digits and \"-\", e.g. \"SALE\".");
+      throw invalidInput(
+        field,
+        `${JSON.stringify(raw)} contains a backslash, which VICIdial drops.`,
+        'Use status codes made only of letters, digits and "-", e.g. "SALE".',
+      );
     }
     const code = raw.replace(/^ +| +$/g, "");
     if (code === "") {
@@ -80,19 +85,21 @@ export function normaliseStatuses(
     }
     const bad = uniqueChars(code, (ch) => !STATUS_CHAR.test(ch));
     if (bad.length > 0) {
-      const cleaned = Array.from(code).filter((ch) => STATUS_CHAR.test(ch)).join("");
+      const cleaned = Array.from(code)
+        .filter((ch) => STATUS_CHAR.test(ch))
+        .join("");
       throw invalidInput(
         field,
         `${JSON.stringify(code)}: ${quoteList(bad)} would be dropped by VICIdial, so the stored status would be ${JSON.stringify(cleaned)} and match different calls.`,
         'Use status codes made only of letters, digits and "-" exactly as the disposition is defined in VICIdial. ' +
-          "A status holding other characters (such as \"_\") cannot be sent through the API; enter it on the campaign's Alt URL screen in the VICIdial admin pages instead.",
+          'A status holding other characters (such as "_") cannot be sent through the API; enter it on the campaign\'s Alt URL screen in the VICIdial admin pages instead.',
       );
     }
     if (code.length > STATUS_MAX_LENGTH) {
       throw invalidInput(
         field,
         `${JSON.stringify(code)} is ${code.length} characters long; a status code has at most ${STATUS_MAX_LENGTH}.`,
-        "Use the disposition's code (e.g. \"SALE\"), not its name.",
+        'Use the disposition\'s code (e.g. "SALE"), not its name.',
       );
     }
     if (out.includes(code)) {
@@ -141,18 +148,30 @@ export function normaliseLists(lists: (string | number)[] | undefined, field = "
     let id: string;
     if (typeof raw === "number") {
       if (!Number.isSafeInteger(raw) || raw < 0) {
-        throw invalidInput(field, `${raw} is not a list id (list ids are whole numbers of digits).`, 'Give list ids as digit strings, e.g. ["101","102"].');
+        throw invalidInput(
+          field,
+          `${raw} is not a list id (list ids are whole numbers of digits).`,
+          'Give list ids as digit strings, e.g. ["101","102"].',
+        );
       }
       id = String(raw);
     } else if (typeof raw === "string") {
       if (LINE_BREAKS.test(raw) || raw.includes("\t") || raw.includes("\\")) {
-        throw invalidInput(field, `${JSON.stringify(raw)} contains a line break, tab or backslash.`, 'Give list ids as digit strings, e.g. ["101","102"].');
+        throw invalidInput(
+          field,
+          `${JSON.stringify(raw)} contains a line break, tab or backslash.`,
+          'Give list ids as digit strings, e.g. ["101","102"].',
+        );
       }
       id = raw.replace(/^ +| +$/g, "");
       if (id === "") throw invalidInput(field, "contains an empty list id.", 'Remove the empty element; e.g. ["101","102"].');
       if (/[ ,;]/.test(id)) {
         const parts = id.split(/[ ,;]+/).filter((p) => p !== "");
-        throw invalidInput(field, `${JSON.stringify(id)} holds several list ids in one element.`, `Pass each list id as its own array element: ${JSON.stringify(parts)}.`);
+        throw invalidInput(
+          field,
+          `${JSON.stringify(id)} holds several list ids in one element.`,
+          `Pass each list id as its own array element: ${JSON.stringify(parts)}.`,
+        );
       }
       const bad = uniqueChars(id, (ch) => !/^[0-9]$/.test(ch));
       if (bad.length > 0) {
@@ -163,7 +182,11 @@ export function normaliseLists(lists: (string | number)[] | undefined, field = "
         );
       }
     } else {
-      throw invalidInput(field, `holds ${JSON.stringify(raw)}, which is not a list id.`, 'Give list ids as digit strings, e.g. ["101","102"].');
+      throw invalidInput(
+        field,
+        `holds ${JSON.stringify(raw)}, which is not a list id.`,
+        'Give list ids as digit strings, e.g. ["101","102"].',
+      );
     }
     if (id.length > 19) {
       throw invalidInput(field, `"${id}" has ${id.length} digits; a list id has at most 19.`, "Check the list id in Lists > Show Lists.");
@@ -240,7 +263,11 @@ export function checkDescription(description: string, field = "description"): st
   }
   // VICIdial reads --BLANK-- as "empty this field".
   if (description.trim().toUpperCase() === "--BLANK--") {
-    throw invalidInput(field, 'is "--BLANK--", which VICIdial reads as "empty this field".', 'Give "" to clear the description, or other text.');
+    throw invalidInput(
+      field,
+      'is "--BLANK--", which VICIdial reads as "empty this field".',
+      'Give "" to clear the description, or other text.',
+    );
   }
   return description;
 }
@@ -255,7 +282,11 @@ function checkSmallint(n: number, field: string, min: number, what: string, exam
   }
   if (n < min || n > SMALLINT_MAX) {
     const r = Math.min(SMALLINT_MAX, Math.max(min, n));
-    throw invalidInput(field, `${n} is out of range: VICIdial stores ${min} to ${SMALLINT_MAX} (${what}).`, `Use a value in that range, e.g. ${r}.`);
+    throw invalidInput(
+      field,
+      `${n} is out of range: VICIdial stores ${min} to ${SMALLINT_MAX} (${what}).`,
+      `Use a value in that range, e.g. ${r}.`,
+    );
   }
   return n;
 }

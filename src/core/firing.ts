@@ -5,7 +5,7 @@
  * (case-sensitive) status, its lists are empty or hold the lead's list, and
  * the talk time reaches url_call_length. Empty statuses never fire.
  */
-import { ALL_STATUSES, byRank, type AltUrl } from "./altUrl.js";
+import { ALL_STATUSES, type AltUrl, byRank } from "./altUrl.js";
 import { fillTemplate } from "./templateVars.js";
 
 export interface FiringInput {

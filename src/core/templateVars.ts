@@ -103,8 +103,7 @@ const DISPOSITION: Entry[] = [
   ["callback_datetime", "when a scheduled callback is due"],
 ];
 
-const numbered = (prefix: string, what: string): Entry[] =>
-  [1, 2, 3, 4, 5].map((i): Entry => [`${prefix}${i}`, `${what} ${i}`]);
+const numbered = (prefix: string, what: string): Entry[] => [1, 2, 3, 4, 5].map((i): Entry => [`${prefix}${i}`, `${what} ${i}`]);
 
 const CUSTOM: Entry[] = [
   ...numbered("camp_custom_", "campaign custom field"),
@@ -246,7 +245,11 @@ export function checkTemplate(
     const name = url.slice(open + 5, m.index);
     const whole = url.slice(open, m.index + 5);
     if (name === "") {
-      throw invalidInput(field, `has an empty variable "${whole}".`, 'Put a variable name between --A-- and --B--, e.g. "--A--lead_id--B--".');
+      throw invalidInput(
+        field,
+        `has an empty variable "${whole}".`,
+        'Put a variable name between --A-- and --B--, e.g. "--A--lead_id--B--".',
+      );
     }
     if (!/^[A-Za-z0-9_]+$/.test(name)) {
       const guess = closestKnownVariable(name.replace(/[^A-Za-z0-9_]+/g, "_"));
@@ -271,7 +274,9 @@ export function checkTemplate(
           `Remove it ("${withoutCredentialMarkers(url)}"), or, if the target really needs it, set allow_credential_variables: true.`,
         );
       }
-      warnings.push(`--A--${v.name}--B-- puts the ${v.name === "pass" ? "agent's" : "agent's phone"} password into a URL that VICIdial fetches and logs`);
+      warnings.push(
+        `--A--${v.name}--B-- puts the ${v.name === "pass" ? "agent's" : "agent's phone"} password into a URL that VICIdial fetches and logs`,
+      );
     } else if (!v.known) {
       const near = closestKnownVariable(v.name);
       warnings.push(
@@ -310,10 +315,7 @@ export function phpUrlencode(value: string): string {
  * keys win over earlier ones of the same name). Missing values become "" and
  * are listed in `missing`, as VICIdial would send them empty.
  */
-export function fillTemplate(
-  url: string,
-  values: Record<string, string | number>,
-): { url: string; filled: string[]; missing: string[] } {
+export function fillTemplate(url: string, values: Record<string, string | number>): { url: string; filled: string[]; missing: string[] } {
   const lookup = new Map<string, string>();
   for (const [k, v] of Object.entries(values)) {
     if (v === undefined || v === null) continue;

@@ -45,7 +45,7 @@ const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
 /** A character as a person would recognise it in a message. */
 export function describeChar(ch: string): string {
   if (ch === " ") return "a space";
-  if (ch === '"') return "a double quote (\")";
+  if (ch === '"') return 'a double quote (")';
   if (ch === "\r") return "a carriage return (CR)";
   if (ch === "\n") return "a line break (LF)";
   if (ch === "\t") return "a tab";
@@ -180,17 +180,25 @@ function httpsSuggestion(url: string, policy: UrlPolicy, field: string): string 
 export function prepareAltUrl(input: string, policy: UrlPolicy, field = "url"): PreparedUrl {
   const warnings = new Map<string, string>();
   if (typeof input !== "string") {
-    throw invalidInput(field, "must be a text value holding a web address.", 'Give the full address, e.g. "https://crm.example.com/dispo?lead=--A--lead_id--B--".');
+    throw invalidInput(
+      field,
+      "must be a text value holding a web address.",
+      'Give the full address, e.g. "https://crm.example.com/dispo?lead=--A--lead_id--B--".',
+    );
   }
 
   // Leading/trailing spaces are never meant (and URL parsers drop them too).
-  let s = input.replace(/^ +| +$/g, "");
+  const s = input.replace(/^ +| +$/g, "");
   if (s !== input) warnings.set("trim", "removed spaces at the start or end of the URL");
   if (s === "") {
     throw invalidInput(field, "is empty.", 'Give the full address, e.g. "https://crm.example.com/dispo?lead=--A--lead_id--B--".');
   }
   if (hasLoneSurrogate(s)) {
-    throw invalidInput(field, "holds broken Unicode text (a lone surrogate).", "Retype the URL as plain text; non-ASCII letters are fine and will be percent-encoded.");
+    throw invalidInput(
+      field,
+      "holds broken Unicode text (a lone surrogate).",
+      "Retype the URL as plain text; non-ASCII letters are fine and will be percent-encoded.",
+    );
   }
 
   const controls = uniqueChars(s, (ch) => CONTROL.test(ch));
@@ -281,7 +289,7 @@ export function prepareAltUrl(input: string, policy: UrlPolicy, field = "url"): 
   }
   const rebuild = (ui: string | null, hp: string) => `${scheme}://${ui === null ? "" : ui + "@"}${hp}${rest}`;
 
-  if (userinfo !== null && userinfo.includes(":")) {
+  if (userinfo?.includes(":")) {
     throw invalidInput(
       field,
       "contains a password (user:password@host); VICIdial stores and logs the URLs it fetches, so the password would be exposed.",
@@ -305,7 +313,11 @@ export function prepareAltUrl(input: string, policy: UrlPolicy, field = "url"): 
   }
 
   if (host === "") {
-    throw invalidInput(field, "has no host name after the scheme.", 'Give the host of the server to call, e.g. "https://crm.example.com/dispo".');
+    throw invalidInput(
+      field,
+      "has no host name after the scheme.",
+      'Give the host of the server to call, e.g. "https://crm.example.com/dispo".',
+    );
   }
   if (/[^\x00-\x7F]/.test(host)) {
     let puny: string | null = null;
@@ -321,7 +333,11 @@ export function prepareAltUrl(input: string, policy: UrlPolicy, field = "url"): 
         `Use the host's ASCII (punycode) form: "${rebuild(userinfo, puny + (port === null ? "" : ":" + port))}".`,
       );
     }
-    throw invalidInput(field, `has a host name VICIdial cannot store ("${host}").`, "Use the host's plain ASCII name (letters, digits, \"-\" and \".\").");
+    throw invalidInput(
+      field,
+      `has a host name VICIdial cannot store ("${host}").`,
+      'Use the host\'s plain ASCII name (letters, digits, "-" and ".").',
+    );
   }
   // Markers such as --A--server_ip--B-- may stand for the host; check the rest.
   const hostHasMarker = new RegExp(TEMPLATE_MARKER.source, "i").test(host);
@@ -385,7 +401,11 @@ export function prepareAltUrl(input: string, policy: UrlPolicy, field = "url"): 
   try {
     new URL(url);
   } catch {
-    throw invalidInput(field, `is not a valid web address ("${url}").`, 'Check the host name and port, e.g. "https://crm.example.com:8443/dispo".');
+    throw invalidInput(
+      field,
+      `is not a valid web address ("${url}").`,
+      'Check the host name and port, e.g. "https://crm.example.com:8443/dispo".',
+    );
   }
   // Invariant: VICIdial stores exactly this.
   if (stripLikeVicidial(url) !== url) {

@@ -5,13 +5,7 @@
  */
 import { adminPageFoot, adminPageHead, altUrlForm } from "./admin-html.js";
 import { login } from "./auth.js";
-import {
-  API_CONTENT_TYPE,
-  APACHE_CONTENT_TYPE,
-  textResponse,
-  type RequestContext,
-  type SandboxResponse,
-} from "./response.js";
+import { APACHE_CONTENT_TYPE, API_CONTENT_TYPE, type RequestContext, type SandboxResponse, textResponse } from "./response.js";
 import { adminSanitize as S } from "./sanitize.js";
 import { ciEqual } from "./state.js";
 import type { SandboxAltUrl } from "./types.js";
@@ -79,8 +73,7 @@ export function handleAdmin(ctx: RequestContext): SandboxResponse {
   if (!types) return page(`ERROR: no entry type defined:${entryType}`);
   if (!types.includes(urlType)) return page(`ERROR: no valid url type defined:${urlType}`);
 
-  const name =
-    entryType === "campaign" ? (state.findCampaign(cid)?.campaign_name ?? "") : entryType === "ingroup" ? cid : "";
+  const name = entryType === "campaign" ? (state.findCampaign(cid)?.campaign_name ?? "") : entryType === "ingroup" ? cid : "";
   let html = adminPageHead(cid, name, user.user, "");
   // The page does not check the user group's allowed campaigns (facts §7).
   if (!state.isAlt(entryType, urlType, cid)) {
@@ -108,9 +101,17 @@ export function handleAdmin(ctx: RequestContext): SandboxResponse {
       return page(html + `ERROR: You must fill in all fields:  |${f.active}|${f.rank}|${f.statuses}|${f.description}|${f.address}|\n<BR>`);
     }
     state.rows.push({
-      url_id: state.nextUrlId++, campaign_id: cid, entry_type: entryType as SandboxAltUrl["entry_type"],
-      active: f.active as "Y" | "N", url_type: urlType, url_rank: smallintOf(f.rank), url_statuses: f.statuses,
-      url_description: f.description, url_lists: "", url_call_length: 0, url_address: f.address,
+      url_id: state.nextUrlId++,
+      campaign_id: cid,
+      entry_type: entryType as SandboxAltUrl["entry_type"],
+      active: f.active as "Y" | "N",
+      url_type: urlType,
+      url_rank: smallintOf(f.rank),
+      url_statuses: f.statuses,
+      url_description: f.description,
+      url_lists: "",
+      url_call_length: 0,
+      url_address: f.address,
     });
     html += "<BR><b>1 MULTI URL ADDED</b><BR><BR>";
     action = "BLANK";
@@ -118,13 +119,21 @@ export function handleAdmin(ctx: RequestContext): SandboxResponse {
 
   if (action === "URL_MULTI_MODIFY") {
     if (f.urlId === "" || incomplete) {
-      return page(html + `ERROR: You must fill in all fields:  |${f.urlId}|${f.active}|${f.rank}|${f.statuses}|${f.description}|${f.address}|\n<BR>`);
+      return page(
+        html + `ERROR: You must fill in all fields:  |${f.urlId}|${f.active}|${f.rank}|${f.statuses}|${f.description}|${f.address}|\n<BR>`,
+      );
     }
     const row = state.rows.find(sameRow);
     if (!row) return page(html + `ERROR: URL entry does not exist:  |${f.urlId}|${cid}|${entryType}|${urlType}|\n<BR>`);
     const next: SandboxAltUrl = {
-      ...row, active: f.active as "Y" | "N", url_rank: smallintOf(f.rank), url_statuses: f.statuses, url_lists: f.lists,
-      url_call_length: smallintOf(f.callLength), url_description: f.description, url_address: f.address,
+      ...row,
+      active: f.active as "Y" | "N",
+      url_rank: smallintOf(f.rank),
+      url_statuses: f.statuses,
+      url_lists: f.lists,
+      url_call_length: smallintOf(f.callLength),
+      url_description: f.description,
+      url_address: f.address,
     };
     if (JSON.stringify(next) === JSON.stringify(row)) {
       // MySQL reports 0 affected rows when nothing changes, and the page prints its SQL.

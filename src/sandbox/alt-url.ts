@@ -4,7 +4,7 @@
  * ids, LIST before the ALT check, and the unescaped url_description.
  */
 import { apiText, phpFatal, type RequestContext, type SandboxResponse } from "./response.js";
-import { apiSanitize as S, mysqlStringLiteral, smallint, SqlSyntaxError } from "./sanitize.js";
+import { mysqlStringLiteral, apiSanitize as S, SqlSyntaxError, smallint } from "./sanitize.js";
 import { mysqlNumber } from "./state.js";
 import type { SandboxAltUrl, SandboxUser } from "./types.js";
 
@@ -20,8 +20,17 @@ const URL_TYPES: Record<string, string[]> = {
 const ENTRY_LABEL: Record<string, string> = { campaign: "CAMPAIGNS", ingroup: "INGROUPS", list: "LISTS" };
 
 export const LIST_FIELDS = [
-  "url_id", "campaign_id", "entry_type", "active", "url_type", "url_rank",
-  "url_statuses", "url_description", "url_lists", "url_call_length", "url_address",
+  "url_id",
+  "campaign_id",
+  "entry_type",
+  "active",
+  "url_type",
+  "url_rank",
+  "url_statuses",
+  "url_description",
+  "url_lists",
+  "url_call_length",
+  "url_address",
 ] as const;
 
 /** The separator for stage=csv|tab|pipe (exact, lower case); anything else is the pipe. */
@@ -57,7 +66,8 @@ function readEdits(ctx: RequestContext): Edits {
 /** Check 12: the first invalid optional field, as VICIdial words it. */
 function fieldError(e: Edits): [string, string] | undefined {
   if (e.active !== "" && e.active !== "Y" && e.active !== "N") return ["ACTIVE MUST BE Y OR N", e.active];
-  if (e.url_address !== "" && (e.url_address.length < 5 || e.url_address.length > 65000)) return ["URL ADDRESS IS NOT VALID", e.url_address];
+  if (e.url_address !== "" && (e.url_address.length < 5 || e.url_address.length > 65000))
+    return ["URL ADDRESS IS NOT VALID", e.url_address];
   if (e.url_rank.length > 5) return ["URL RANK IS NOT VALID", e.url_rank];
   if (e.url_call_length.length > 5) return ["URL CAL LENGTH IS NOT VALID", e.url_call_length];
   if (e.url_statuses.length > 1000) return ["URL STATUSES IS NOT VALID", e.url_statuses];

@@ -3,9 +3,9 @@
  * functions this project uses (update_alt_url, update_campaign,
  * campaigns_list). Every other function answers NO FUNCTION SPECIFIED.
  */
-import { updateAltUrl, stageDelimiter } from "./alt-url.js";
+import { stageDelimiter, updateAltUrl } from "./alt-url.js";
 import { login } from "./auth.js";
-import { apiText, textResponse, API_CONTENT_TYPE, type RequestContext, type SandboxResponse } from "./response.js";
+import { API_CONTENT_TYPE, apiText, type RequestContext, type SandboxResponse, textResponse } from "./response.js";
 import { apiSanitize as S } from "./sanitize.js";
 import type { SandboxCampaign, SandboxUser } from "./types.js";
 
@@ -106,8 +106,18 @@ function updateCampaign(ctx: RequestContext, user: SandboxUser, who: string): Sa
 }
 
 const CAMPAIGN_FIELDS = [
-  "campaign_id", "campaign_name", "active", "user_group", "dial_method", "dial_level", "lead_order",
-  "dial_statuses", "dial_timeout", "dial_prefix", "manual_dial_prefix", "three_way_dial_prefix",
+  "campaign_id",
+  "campaign_name",
+  "active",
+  "user_group",
+  "dial_method",
+  "dial_level",
+  "lead_order",
+  "dial_statuses",
+  "dial_timeout",
+  "dial_prefix",
+  "manual_dial_prefix",
+  "three_way_dial_prefix",
 ] as const satisfies readonly (keyof SandboxCampaign)[];
 
 /** campaigns_list (facts §4): the campaigns the user's group may see. No dispo URL mode. */
@@ -119,9 +129,7 @@ function campaignsList(ctx: RequestContext, user: SandboxUser, who: string): San
   if (!allowed) return apiText(`ERROR: ${FN} USER DOES NOT HAVE PERMISSION TO GET CAMPAIGN INFO: |${who}|0|\n`);
 
   const cid = S.campaignId(params.raw("campaign_id"));
-  const camps = state
-    .visibleCampaigns(user)
-    .filter((c) => cid === "" || c.campaign_id.toLowerCase() === cid.toLowerCase());
+  const camps = state.visibleCampaigns(user).filter((c) => cid === "" || c.campaign_id.toLowerCase() === cid.toLowerCase());
   if (camps.length === 0) return apiText(`ERROR: ${FN} THIS USER HAS NO VIEWABLE CAMPAIGNS: |${who}|\n`);
 
   const dl = stageDelimiter(S.setting(params.raw("stage")));

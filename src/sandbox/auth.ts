@@ -8,11 +8,7 @@ import type { SandboxUser } from "./types.js";
 export const LOCK_TRIGGER_ATTEMPTS = 10;
 export const LOCK_WINDOW_MS = 15 * 60 * 1000;
 
-export type LoginResult =
-  | { kind: "GOOD"; user: SandboxUser }
-  | { kind: "BAD" }
-  | { kind: "LOCK" }
-  | { kind: "IPBLOCK"; ip: string };
+export type LoginResult = { kind: "GOOD"; user: SandboxUser } | { kind: "BAD" } | { kind: "LOCK" } | { kind: "IPBLOCK"; ip: string };
 
 export interface LoginAttempt {
   user: string;
@@ -49,8 +45,7 @@ export function login(state: SandboxState, attempt: LoginAttempt): LoginResult {
   if (isLocked(state, user, attempt.now)) return { kind: "LOCK" };
 
   // pass compares like the rest of MySQL's *_ci columns when hashing is off.
-  const good =
-    ciEqual(user.pass, attempt.pass) && user.active === "Y" && user.user_level >= attempt.minLevel;
+  const good = ciEqual(user.pass, attempt.pass) && user.active === "Y" && user.user_level >= attempt.minLevel;
   if (!good) {
     recordFailure(state, user, attempt.now);
     return { kind: "BAD" };

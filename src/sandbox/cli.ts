@@ -36,7 +36,16 @@ function parseArgs(argv: string[]): { port: number; host: string } {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => "  " + r.map((cell, c) => cell.padEnd(widths[c]!)).join("  ").trimEnd()).join("\n");
+  return rows
+    .map(
+      (r) =>
+        "  " +
+        r
+          .map((cell, c) => cell.padEnd(widths[c]!))
+          .join("  ")
+          .trimEnd(),
+    )
+    .join("\n");
 }
 
 async function main(): Promise<void> {

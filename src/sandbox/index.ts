@@ -3,6 +3,9 @@
  * non_agent_api.php and admin_url_multi.php over real HTTP, faithful to
  * /work/shared/vicidial-api.md and the recorded transcript.
  */
+
+export { defaultSeed, seedFromTranscript } from "./seed.js";
+export { ADMIN_PATH, API_PATH, startSandbox } from "./server.js";
 export type {
   FaultMode,
   FaultRule,
@@ -17,5 +20,3 @@ export type {
   SandboxUser,
   SandboxUserGroup,
 } from "./types.js";
-export { startSandbox, API_PATH, ADMIN_PATH } from "./server.js";
-export { defaultSeed, seedFromTranscript } from "./seed.js";

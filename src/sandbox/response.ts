@@ -28,12 +28,7 @@ export interface RequestContext {
   now: number;
 }
 
-export function textResponse(
-  body: string,
-  contentType: string,
-  status = 200,
-  extra: Record<string, string> = {},
-): SandboxResponse {
+export function textResponse(body: string, contentType: string, status = 200, extra: Record<string, string> = {}): SandboxResponse {
   return { status, headers: { "Content-Type": contentType, ...extra }, body: Buffer.from(body, "utf8") };
 }
 

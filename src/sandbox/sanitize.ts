@@ -4,7 +4,10 @@
  * without an error, before any length check.
  */
 
-const strip = (disallowed: RegExp) => (value: string): string => value.replace(disallowed, "");
+const strip =
+  (disallowed: RegExp) =>
+  (value: string): string =>
+    value.replace(disallowed, "");
 
 /** non_agent_api.php fields. */
 export const apiSanitize = {
@@ -76,15 +79,31 @@ export function mysqlStringLiteral(raw: string): string {
     if (next === undefined) throw new SqlSyntaxError();
     i++;
     switch (next) {
-      case "0": out += "\0"; break;
-      case "b": out += "\b"; break;
-      case "n": out += "\n"; break;
-      case "r": out += "\r"; break;
-      case "t": out += "\t"; break;
-      case "Z": out += "\x1a"; break;
+      case "0":
+        out += "\0";
+        break;
+      case "b":
+        out += "\b";
+        break;
+      case "n":
+        out += "\n";
+        break;
+      case "r":
+        out += "\r";
+        break;
+      case "t":
+        out += "\t";
+        break;
+      case "Z":
+        out += "\x1a";
+        break;
       // MySQL keeps the backslash before % and _ (they matter only in LIKE).
-      case "%": case "_": out += "\\" + next; break;
-      default: out += next;
+      case "%":
+      case "_":
+        out += "\\" + next;
+        break;
+      default:
+        out += next;
     }
   }
   return out;

@@ -36,83 +36,165 @@ function dispoRow(fields: Omit<SandboxAltUrl, "entry_type" | "url_type">): Sandb
 export function defaultSeed(): SandboxSeed {
   const users: SandboxUser[] = [
     {
-      user: "6666", pass: "sandbox1234", user_level: 9, user_group: "ADMIN", active: "Y",
-      vdc_agent_api_access: 1, modify_campaigns: 1, view_reports: 1, api_allowed_functions: " ALL_FUNCTIONS ",
+      user: "6666",
+      pass: "sandbox1234",
+      user_level: 9,
+      user_group: "ADMIN",
+      active: "Y",
+      vdc_agent_api_access: 1,
+      modify_campaigns: 1,
+      view_reports: 1,
+      api_allowed_functions: " ALL_FUNCTIONS ",
       note: "full admin API user",
     },
     {
-      user: "apiuser", pass: "apipass8", user_level: 8, user_group: "ADMIN", active: "Y",
-      vdc_agent_api_access: 1, modify_campaigns: 1, view_reports: 1,
+      user: "apiuser",
+      pass: "apipass8",
+      user_level: 8,
+      user_group: "ADMIN",
+      active: "Y",
+      vdc_agent_api_access: 1,
+      modify_campaigns: 1,
+      view_reports: 1,
       api_allowed_functions: " update_alt_url update_campaign campaigns_list ",
       note: "recommended least-rights API user (level 8, three functions)",
     },
     {
-      user: "apilow", pass: "lowpass1", user_level: 7, user_group: "ADMIN", active: "Y",
-      vdc_agent_api_access: 1, modify_campaigns: 1, view_reports: 1, api_allowed_functions: " ALL_FUNCTIONS ",
+      user: "apilow",
+      pass: "lowpass1",
+      user_level: 7,
+      user_group: "ADMIN",
+      active: "Y",
+      vdc_agent_api_access: 1,
+      modify_campaigns: 1,
+      view_reports: 1,
+      api_allowed_functions: " ALL_FUNCTIONS ",
       note: "level 7: logs in, may not change campaigns; admin page answers 401 (counts as a failed login)",
     },
     {
-      user: "noapi", pass: "noapi1234", user_level: 9, user_group: "ADMIN", active: "Y",
-      vdc_agent_api_access: 0, modify_campaigns: 1, view_reports: 1, api_allowed_functions: " ALL_FUNCTIONS ",
+      user: "noapi",
+      pass: "noapi1234",
+      user_level: 9,
+      user_group: "ADMIN",
+      active: "Y",
+      vdc_agent_api_access: 0,
+      modify_campaigns: 1,
+      view_reports: 1,
+      api_allowed_functions: " ALL_FUNCTIONS ",
       note: "API access off: permission errors on every function",
     },
     {
-      user: "sales", pass: "salespass", user_level: 8, user_group: "SALESTEAM", active: "Y",
-      vdc_agent_api_access: 1, modify_campaigns: 1, view_reports: 1, api_allowed_functions: " ALL_FUNCTIONS ",
+      user: "sales",
+      pass: "salespass",
+      user_level: 8,
+      user_group: "SALESTEAM",
+      active: "Y",
+      vdc_agent_api_access: 1,
+      modify_campaigns: 1,
+      view_reports: 1,
+      api_allowed_functions: " ALL_FUNCTIONS ",
       note: "group SALESTEAM: sees only campaigns 2001 and 2002",
     },
     {
-      user: "nofunc", pass: "nofunc123", user_level: 9, user_group: "ADMIN", active: "Y",
-      vdc_agent_api_access: 1, modify_campaigns: 1, view_reports: 1, api_allowed_functions: " version ",
+      user: "nofunc",
+      pass: "nofunc123",
+      user_level: 9,
+      user_group: "ADMIN",
+      active: "Y",
+      vdc_agent_api_access: 1,
+      modify_campaigns: 1,
+      view_reports: 1,
+      api_allowed_functions: " version ",
       note: "allowed API functions: version only (function-permission error)",
     },
   ];
 
   const campaigns: SandboxCampaign[] = [
     campaign({
-      campaign_id: "2001", campaign_name: "Outbound Sales", dial_method: "RATIO", dial_level: "2.5",
+      campaign_id: "2001",
+      campaign_name: "Outbound Sales",
+      dial_method: "RATIO",
+      dial_level: "2.5",
       dispo_call_url: "ALT",
     }),
     campaign({
-      campaign_id: "2002", campaign_name: "Customer Care", dial_method: "INBOUND_MAN", dial_level: "0",
-      lead_order: "UP", dial_statuses: "NEW", dial_timeout: "45",
+      campaign_id: "2002",
+      campaign_name: "Customer Care",
+      dial_method: "INBOUND_MAN",
+      dial_level: "0",
+      lead_order: "UP",
+      dial_statuses: "NEW",
+      dial_timeout: "45",
       dispo_call_url: "https://helpdesk.example.com/vicidial/dispo.php?lead=--A--lead_id--B--",
     }),
     campaign({
-      campaign_id: "3001", campaign_name: "Retention West", user_group: "WEST", dial_method: "ADAPT_AVERAGE",
-      dial_level: "3", lead_order: "DOWN COUNT", dial_statuses: "NEW NA B DROP", dial_timeout: "30",
+      campaign_id: "3001",
+      campaign_name: "Retention West",
+      user_group: "WEST",
+      dial_method: "ADAPT_AVERAGE",
+      dial_level: "3",
+      lead_order: "DOWN COUNT",
+      dial_statuses: "NEW NA B DROP",
+      dial_timeout: "30",
       dispo_call_url: "ALT",
     }),
   ];
 
   const rows: SandboxAltUrl[] = [
     dispoRow({
-      url_id: 1, campaign_id: "2001", active: "Y", url_rank: 1, url_statuses: "SALE",
-      url_description: "CRM - record the sale", url_lists: "", url_call_length: 0,
-      url_address:
-        "https://crm.example.com/vicidial/sale?lead_id=--A--lead_id--B--&phone=--A--phone_number--B--&agent=--A--user--B--",
+      url_id: 1,
+      campaign_id: "2001",
+      active: "Y",
+      url_rank: 1,
+      url_statuses: "SALE",
+      url_description: "CRM - record the sale",
+      url_lists: "",
+      url_call_length: 0,
+      url_address: "https://crm.example.com/vicidial/sale?lead_id=--A--lead_id--B--&phone=--A--phone_number--B--&agent=--A--user--B--",
     }),
     dispoRow({
-      url_id: 2, campaign_id: "2001", active: "Y", url_rank: 2, url_statuses: "SALE PSALE",
-      url_description: "Order system, lists 101 and 102 only", url_lists: "101 102", url_call_length: 30,
-      url_address:
-        "https://orders.example.com/api/vicidial?lead=--A--lead_id--B--&status=--A--dispo--B--&talk=--A--talk_time--B--",
+      url_id: 2,
+      campaign_id: "2001",
+      active: "Y",
+      url_rank: 2,
+      url_statuses: "SALE PSALE",
+      url_description: "Order system, lists 101 and 102 only",
+      url_lists: "101 102",
+      url_call_length: 30,
+      url_address: "https://orders.example.com/api/vicidial?lead=--A--lead_id--B--&status=--A--dispo--B--&talk=--A--talk_time--B--",
     }),
     dispoRow({
-      url_id: 3, campaign_id: "2001", active: "N", url_rank: 3, url_statuses: "CALLBK",
-      url_description: "Callback scheduler - paused", url_lists: "", url_call_length: 0,
-      url_address:
-        "https://calendar.example.com/callback?lead=--A--lead_id--B--&when=--A--callback_datetime--B--&agent=--A--user--B--",
+      url_id: 3,
+      campaign_id: "2001",
+      active: "N",
+      url_rank: 3,
+      url_statuses: "CALLBK",
+      url_description: "Callback scheduler - paused",
+      url_lists: "",
+      url_call_length: 0,
+      url_address: "https://calendar.example.com/callback?lead=--A--lead_id--B--&when=--A--callback_datetime--B--&agent=--A--user--B--",
     }),
     dispoRow({
-      url_id: 4, campaign_id: "2001", active: "Y", url_rank: 4, url_statuses: "---ALL---",
-      url_description: "Call log for every disposition", url_lists: "", url_call_length: 0,
+      url_id: 4,
+      campaign_id: "2001",
+      active: "Y",
+      url_rank: 4,
+      url_statuses: "---ALL---",
+      url_description: "Call log for every disposition",
+      url_lists: "",
+      url_call_length: 0,
       url_address:
         "https://log.example.com/dispo?campaign=--A--campaign--B--&lead=--A--lead_id--B--&status=--A--dispo--B--&secs=--A--talk_time--B--",
     }),
     dispoRow({
-      url_id: 5, campaign_id: "3001", active: "Y", url_rank: 1, url_statuses: "SALE RETAIN",
-      url_description: "Retention desk", url_lists: "", url_call_length: 0,
+      url_id: 5,
+      campaign_id: "3001",
+      active: "Y",
+      url_rank: 1,
+      url_statuses: "SALE RETAIN",
+      url_description: "Retention desk",
+      url_lists: "",
+      url_call_length: 0,
       url_address: "https://retention.example.com/saved?lead=--A--lead_id--B--&status=--A--dispo--B--",
     }),
   ];
@@ -170,11 +252,11 @@ const yn = (s: string): "Y" | "N" => (s === "Y" ? "Y" : "N");
 /** Builds a seed from the transcript's `initial_state` (ids count up from 1). */
 export function seedFromTranscript(initialState: unknown): SandboxSeed {
   const st = obj(initialState, "initial_state");
-  const user_groups = arr(st["user_groups"], "user_groups").map((g, i) => {
+  const user_groups = arr(st.user_groups, "user_groups").map((g, i) => {
     const o = obj(g, `user_groups[${i}]`);
     return { user_group: str(o, "user_group", "user_group"), allowed_campaigns: str(o, "allowed_campaigns", "user_group") };
   });
-  const users = arr(st["users"], "users").map((u, i): SandboxUser => {
+  const users = arr(st.users, "users").map((u, i): SandboxUser => {
     const o = obj(u, `users[${i}]`);
     const w = `users[${i}]`;
     return {
@@ -189,7 +271,7 @@ export function seedFromTranscript(initialState: unknown): SandboxSeed {
       api_allowed_functions: str(o, "api_allowed_functions", w),
     };
   });
-  const campaigns = arr(st["campaigns"], "campaigns").map((c, i): SandboxCampaign => {
+  const campaigns = arr(st.campaigns, "campaigns").map((c, i): SandboxCampaign => {
     const o = obj(c, `campaigns[${i}]`);
     const w = `campaigns[${i}]`;
     return {
@@ -210,11 +292,11 @@ export function seedFromTranscript(initialState: unknown): SandboxSeed {
       na_call_url: optStr(o, "na_call_url"),
     };
   });
-  const inbound_groups = arr(st["inbound_groups"], "inbound_groups").map((g, i) => {
+  const inbound_groups = arr(st.inbound_groups, "inbound_groups").map((g, i) => {
     const o = obj(g, `inbound_groups[${i}]`);
     return { group_id: str(o, "group_id", `inbound_groups[${i}]`), dispo_call_url: optStr(o, "dispo_call_url") };
   });
-  const rows = arr(st["vicidial_url_multi"], "vicidial_url_multi").map((r, i): SandboxAltUrl => {
+  const rows = arr(st.vicidial_url_multi, "vicidial_url_multi").map((r, i): SandboxAltUrl => {
     const o = obj(r, `vicidial_url_multi[${i}]`);
     const w = `vicidial_url_multi[${i}]`;
     const entry = optStr(o, "entry_type");

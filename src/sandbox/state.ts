@@ -5,14 +5,7 @@
  * Lookups mimic MySQL's default case-insensitive collation, because real
  * VICIdial compares ids (and even passwords, when hashing is off) that way.
  */
-import type {
-  SandboxAltUrl,
-  SandboxCampaign,
-  SandboxInboundGroup,
-  SandboxSeed,
-  SandboxUser,
-  SandboxUserGroup,
-} from "./types.js";
+import type { SandboxAltUrl, SandboxCampaign, SandboxInboundGroup, SandboxSeed, SandboxUser, SandboxUserGroup } from "./types.js";
 
 /** Failed-login bookkeeping for one user (keyed by the stored user id). */
 export interface LoginState {
@@ -134,9 +127,7 @@ export class SandboxState {
   /** Rows of one campaign/entry type/url type, every comparison case-insensitive. */
   rowsFor(campaignId: string, entryType: string, urlType: string): SandboxAltUrl[] {
     return this.rows
-      .filter(
-        (r) => ciEqual(r.campaign_id, campaignId) && ciEqual(r.entry_type, entryType) && ciEqual(r.url_type, urlType),
-      )
+      .filter((r) => ciEqual(r.campaign_id, campaignId) && ciEqual(r.entry_type, entryType) && ciEqual(r.url_type, urlType))
       .sort((a, b) => a.url_id - b.url_id);
   }
 

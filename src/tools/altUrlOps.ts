@@ -7,7 +7,7 @@
 import { ToolError } from "../client/errors.js";
 import { TransportError } from "../client/http.js";
 import type { AltUrlFields } from "../client/vicidial.js";
-import { byRank, toAltUrl, type AltUrl, type UrlType } from "../core/altUrl.js";
+import { type AltUrl, byRank, toAltUrl, type UrlType } from "../core/altUrl.js";
 import type { AuditEntry } from "../core/audit.js";
 import { sameStatusSet, unsendableStatusChars } from "../core/fields.js";
 import type { Services } from "../services.js";
@@ -83,7 +83,8 @@ export function assertWritable(row: AltUrl): void {
     code: "INVALID_INPUT",
     field: "id",
     message: `Alt URL ${row.id} has statuses (${row.statuses.join(" ")}) holding ${bad.map((c) => `"${c}"`).join(", ")}, which VICIdial's API cannot send.`,
-    cause: "Those statuses were written on VICIdial's admin pages. VICIdial's API strips these characters, so any change through it risks rewriting the row's statuses. Nothing was sent.",
+    cause:
+      "Those statuses were written on VICIdial's admin pages. VICIdial's API strips these characters, so any change through it risks rewriting the row's statuses. Nothing was sent.",
     fix: "Edit this row in VICIdial Admin > Campaigns > (campaign) > Alt URLs, or create a new row with statuses of letters, digits and -.",
   });
 }
@@ -131,12 +132,15 @@ export function verifyStored(stored: AltUrl | undefined, desired: Desired, id: n
   const off = diff(stored, desired);
   const keys = Object.keys(off);
   if (keys.length) {
-    const detail = keys.map((k) => `${k}: meant ${JSON.stringify(off[k]!.after)}, VICIdial stored ${JSON.stringify(off[k]!.before)}`).join("; ");
+    const detail = keys
+      .map((k) => `${k}: meant ${JSON.stringify(off[k]!.after)}, VICIdial stored ${JSON.stringify(off[k]!.before)}`)
+      .join("; ");
     throw new ToolError({
       code: "VERIFY_FAILED",
       field: keys[0],
       message: `VICIdial stored Alt URL ${id} differently from what was sent: ${detail}.`,
-      cause: "VICIdial silently changes some values (it strips characters it does not keep), or someone changed the row at the same moment.",
+      cause:
+        "VICIdial silently changes some values (it strips characters it does not keep), or someone changed the row at the same moment.",
       fix: `Call list_alt_urls to see the row as stored, then set_alt_url with id ${id} and a value VICIdial keeps.`,
     });
   }
@@ -232,7 +236,13 @@ export async function audited<T>(
 ): Promise<T> {
   try {
     const out = await fn();
-    await s.audit.record({ ...entry, action: out.auditAction ?? entry.action, after: out.auditAfter ?? entry.after, result: "OK", sandbox: s.sandbox });
+    await s.audit.record({
+      ...entry,
+      action: out.auditAction ?? entry.action,
+      after: out.auditAfter ?? entry.after,
+      result: "OK",
+      sandbox: s.sandbox,
+    });
     return out;
   } catch (err) {
     const code = err instanceof ToolError ? err.code : "UNEXPECTED_RESPONSE";

@@ -43,7 +43,12 @@ export async function runChecks(s: Services): Promise<ConnectionReport> {
     const problem = await s.audit.problem();
     checks.push(
       problem
-        ? { name: "audit log", ok: false, detail: `Writes cannot be recorded in ${s.config.auditLog}: ${problem}`, fix: "Set VICIDIAL_AUDIT_LOG to a file this user can write (or off), then restart the server." }
+        ? {
+            name: "audit log",
+            ok: false,
+            detail: `Writes cannot be recorded in ${s.config.auditLog}: ${problem}`,
+            fix: "Set VICIDIAL_AUDIT_LOG to a file this user can write (or off), then restart the server.",
+          }
         : { name: "audit log", ok: true, detail: `Writes are recorded in ${s.config.auditLog}` },
     );
   }
@@ -64,7 +69,11 @@ export async function runChecks(s: Services): Promise<ConnectionReport> {
     campaigns = await s.campaigns.visible();
     loginOk = true;
     checks.push({ name: "login", ok: true, detail: `User ${s.config.user} logs in` });
-    checks.push({ name: "campaigns_list right", ok: true, detail: `${campaigns.length} campaign(s) visible${s.config.allowedCampaigns ? " within VICIDIAL_ALLOWED_CAMPAIGNS" : ""}` });
+    checks.push({
+      name: "campaigns_list right",
+      ok: true,
+      detail: `${campaigns.length} campaign(s) visible${s.config.allowedCampaigns ? " within VICIDIAL_ALLOWED_CAMPAIGNS" : ""}`,
+    });
   } catch (err) {
     const e = err as ToolError;
     if (e.code === "PERMISSION_DENIED") {
@@ -78,7 +87,12 @@ export async function runChecks(s: Services): Promise<ConnectionReport> {
   if (!loginOk) return { ok: false, vicidial_url: c.baseUrl, user: s.config.user, version, checks, alt_mode: [] };
 
   if (campaigns.length === 0) {
-    checks.push({ name: "allowed campaigns", ok: false, detail: "No campaign is visible, so the Alt URL rights cannot be checked.", fix: 'Add campaigns to "Allowed Campaigns" of the API user\'s group (VICIdial Admin > User Groups), and check VICIDIAL_ALLOWED_CAMPAIGNS.' });
+    checks.push({
+      name: "allowed campaigns",
+      ok: false,
+      detail: "No campaign is visible, so the Alt URL rights cannot be checked.",
+      fix: 'Add campaigns to "Allowed Campaigns" of the API user\'s group (VICIdial Admin > User Groups), and check VICIDIAL_ALLOWED_CAMPAIGNS.',
+    });
     return { ok: false, vicidial_url: c.baseUrl, user: s.config.user, version, checks, alt_mode: [] };
   }
   checks.push({ name: "allowed campaigns", ok: true, detail: campaigns.map((x) => x.campaign_id).join(", ") });
@@ -101,10 +115,16 @@ export async function runChecks(s: Services): Promise<ConnectionReport> {
     }
     if (level8) {
       const res = await c.adminProbe();
-      if (res.kind === "probe_ok") checks.push({ name: "admin page (delete)", ok: true, detail: "admin_url_multi.php accepts the user: delete_alt_url works" });
+      if (res.kind === "probe_ok")
+        checks.push({ name: "admin page (delete)", ok: true, detail: "admin_url_multi.php accepts the user: delete_alt_url works" });
       else if (res.kind === "error") checks.push(fail("admin page (delete)", res.error));
     } else {
-      checks.push({ name: "admin page (delete)", ok: false, detail: "Not probed: the API did not show the user is level 8 or more, and a refused login there would count towards the lockout.", fix: "Fix the update_alt_url right first." });
+      checks.push({
+        name: "admin page (delete)",
+        ok: false,
+        detail: "Not probed: the API did not show the user is level 8 or more, and a refused login there would count towards the lockout.",
+        fix: "Fix the update_alt_url right first.",
+      });
     }
   }
 
@@ -122,7 +142,12 @@ export async function runChecks(s: Services): Promise<ConnectionReport> {
       name: "ALT mode",
       ok: true,
       detail:
-        `Dispo URL in ALT mode: ${altMode.filter((m) => m.alt).map((m) => m.campaign_id).join(", ") || "none"}` +
+        `Dispo URL in ALT mode: ${
+          altMode
+            .filter((m) => m.alt)
+            .map((m) => m.campaign_id)
+            .join(", ") || "none"
+        }` +
         (off.length ? `; not ALT (their Alt URLs do not fire): ${off.join(", ")}` : "") +
         (campaigns.length > MAX_ALT_PROBES ? `; ${campaigns.length - MAX_ALT_PROBES} more not probed` : ""),
     });
@@ -151,9 +176,23 @@ export const checkConnection = defineTool({
     user: z.string().describe("The API user"),
     version: z.string().nullable().describe("VICIdial's version, when it answered"),
     checks: z
-      .array(z.object({ name: z.string().describe("What was checked"), ok: z.boolean().describe("Passed"), detail: z.string().describe("What was found"), fix: z.string().optional().describe("How to fix it") }))
+      .array(
+        z.object({
+          name: z.string().describe("What was checked"),
+          ok: z.boolean().describe("Passed"),
+          detail: z.string().describe("What was found"),
+          fix: z.string().optional().describe("How to fix it"),
+        }),
+      )
       .describe("Each check in order"),
-    alt_mode: z.array(z.object({ campaign_id: z.string().describe("Campaign"), alt: z.boolean().nullable().describe("Dispo URL in ALT mode; null when it could not be told") })).describe("ALT mode of the visible campaigns"),
+    alt_mode: z
+      .array(
+        z.object({
+          campaign_id: z.string().describe("Campaign"),
+          alt: z.boolean().nullable().describe("Dispo URL in ALT mode; null when it could not be told"),
+        }),
+      )
+      .describe("ALT mode of the visible campaigns"),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   write: false,

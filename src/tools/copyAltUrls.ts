@@ -7,18 +7,18 @@
  * source are deleted, after one confirmation covering every target.
  */
 import { z } from "zod";
-import { ToolError, invalidInput } from "../client/errors.js";
+import { invalidInput, ToolError } from "../client/errors.js";
 import type { PlannedRequest } from "../client/vicidial.js";
 import type { AltUrl, UrlType } from "../core/altUrl.js";
 import { checkDescription, unsendableStatusChars } from "../core/fields.js";
 import { checkTemplate } from "../core/templateVars.js";
 import { prepareAltUrl } from "../core/urlPolicy.js";
 import type { Services } from "../services.js";
-import { confirmWithPerson, readAltUrls, type Desired } from "./altUrlOps.js";
-import { defineTool, errorSchema, type ToolContext } from "./framework.js";
+import { confirmWithPerson, type Desired, readAltUrls } from "./altUrlOps.js";
 import { withWarnings } from "./format.js";
-import { campaignId, changesSchema, dryRun, plannedRequestSchema, urlType, warningsSchema } from "./schemas.js";
+import { defineTool, errorSchema, type ToolContext } from "./framework.js";
 import { deleteRowAudited } from "./removeRow.js";
+import { campaignId, changesSchema, dryRun, plannedRequestSchema, urlType, warningsSchema } from "./schemas.js";
 import { applyDesired } from "./setAltUrl.js";
 
 const TOOL = "copy_alt_urls";
@@ -31,7 +31,9 @@ interface SourceRow {
 }
 
 const rowResultSchema = z.object({
-  action: z.enum(["created", "updated", "unchanged", "deleted", "skipped", "error"]).describe("What happened to this row (on a dry run: what would)"),
+  action: z
+    .enum(["created", "updated", "unchanged", "deleted", "skipped", "error"])
+    .describe("What happened to this row (on a dry run: what would)"),
   id: z.number().nullable().describe("The target campaign's Alt URL id (null for a row not created yet)"),
   source_id: z.number().nullable().describe("The source Alt URL it copies (null for a deleted target row)"),
   statuses: z.array(z.string()).describe("The row's statuses"),
@@ -74,7 +76,12 @@ function asToolError(err: unknown, s: Services): ToolError {
 }
 
 /** Every source row re-validated under this server's policy; a refusal stops the whole call before any write. */
-function prepareSources(s: Services, rows: AltUrl[], source: string, allowCredentials: boolean): { sources: SourceRow[]; warnings: string[] } {
+function prepareSources(
+  s: Services,
+  rows: AltUrl[],
+  source: string,
+  allowCredentials: boolean,
+): { sources: SourceRow[]; warnings: string[] } {
   const warnings: string[] = [];
   const sources = rows.map((row): SourceRow => {
     const bad = unsendableStatusChars(row.statuses);
@@ -146,7 +153,13 @@ function matchRows(sources: SourceRow[], targetRows: AltUrl[], campaign: string)
   return { pairs, unmatched: targetRows.filter((r) => !matched.has(r.id)) };
 }
 
-function rowResult(action: RowAction, id: number | null, source: AltUrl | null, statuses: string[], extra: Partial<RowResult> = {}): RowResult {
+function rowResult(
+  action: RowAction,
+  id: number | null,
+  source: AltUrl | null,
+  statuses: string[],
+  extra: Partial<RowResult> = {},
+): RowResult {
   return { action, id, source_id: source?.id ?? null, statuses, changes: {}, detail: null, error: null, ...extra };
 }
 
@@ -184,7 +197,9 @@ async function applyToTarget(
   for (const { source, target, error } of pairs) {
     const src = source.row;
     if (stop) {
-      out.push(rowResult("skipped", target?.id ?? null, src, src.statuses, { detail: `not attempted after ${stop.code} on this campaign` }));
+      out.push(
+        rowResult("skipped", target?.id ?? null, src, src.statuses, { detail: `not attempted after ${stop.code} on this campaign` }),
+      );
     } else if (error) {
       out.push(rowResult("error", null, src, src.statuses, { error: error.toPayload() }));
     } else if (!source.desired) {
@@ -193,14 +208,19 @@ async function applyToTarget(
       try {
         const res = await applyDesired(s, campaign, type, live, target, source.desired, opts.dry, TOOL);
         requests.push(...res.requests);
-        if (res.reconciled) warnings.push(`Campaign ${campaign}: VICIdial's answer to a write was lost; listing again showed it had been applied.`);
+        if (res.reconciled)
+          warnings.push(`Campaign ${campaign}: VICIdial's answer to a write was lost; listing again showed it had been applied.`);
         const stored = res.alt_url;
         if (stored && !opts.dry) {
           const at = live.findIndex((r) => r.id === stored.id);
           if (at >= 0) live[at] = stored;
           else live.push(stored);
         }
-        out.push(rowResult(res.action, opts.dry && res.action === "created" ? null : (stored?.id ?? null), src, src.statuses, { changes: res.changes }));
+        out.push(
+          rowResult(res.action, opts.dry && res.action === "created" ? null : (stored?.id ?? null), src, src.statuses, {
+            changes: res.changes,
+          }),
+        );
       } catch (err) {
         const e = asToolError(err, s);
         out.push(rowResult("error", target?.id ?? null, src, src.statuses, { error: e.toPayload() }));
@@ -214,8 +234,12 @@ async function applyToTarget(
       if (stop) {
         out.push(rowResult("skipped", row.id, null, row.statuses, { detail: `not deleted: stopped after ${stop.code} on this campaign` }));
       } else if (!opts.approved.has(row.id)) {
-        out.push(rowResult("skipped", row.id, null, row.statuses, { detail: "not deleted: it appeared after the person confirmed the deletions" }));
-        warnings.push(`Campaign ${campaign}: Alt URL ${row.id} has no match in the source but appeared after the confirmation, so it was not deleted.`);
+        out.push(
+          rowResult("skipped", row.id, null, row.statuses, { detail: "not deleted: it appeared after the person confirmed the deletions" }),
+        );
+        warnings.push(
+          `Campaign ${campaign}: Alt URL ${row.id} has no match in the source but appeared after the confirmation, so it was not deleted.`,
+        );
       } else if (opts.dry) {
         if (row.active) requests.push(s.client.planAltUrlWrite(campaign, type, String(row.id), { active: "N" }));
         requests.push(s.client.planDelete(campaign, type, row.id));
@@ -236,7 +260,13 @@ async function applyToTarget(
 }
 
 /** Resolve, check ALT mode and read one target: everything the confirmation needs. */
-async function planTarget(s: Services, input: string, source: string, sources: SourceRow[], type: UrlType): Promise<PlannedTarget | "is_source"> {
+async function planTarget(
+  s: Services,
+  input: string,
+  source: string,
+  sources: SourceRow[],
+  type: UrlType,
+): Promise<PlannedTarget | "is_source"> {
   const resolved = await s.campaigns.resolve(input, "to_campaign_ids");
   if (resolved.id.toUpperCase() === source.toUpperCase()) return "is_source";
   if (!(await s.client.probeAltMode(resolved.id, type))) {
@@ -263,12 +293,21 @@ export const copyAltUrls = defineTool({
   inputSchema: {
     from_campaign_id: campaignId.describe("The campaign to copy from (its Alt URLs are only read)"),
     url_type: urlType,
-    to_campaign_ids: z.array(campaignId).min(1).max(100).describe('Campaigns to copy to, e.g. ["3001","3002"]; duplicates and the source itself are ignored'),
-    replace: z.boolean().default(false).describe("true: also delete target rows whose statuses match no source row, so targets end up exactly like the source"),
+    to_campaign_ids: z
+      .array(campaignId)
+      .min(1)
+      .max(100)
+      .describe('Campaigns to copy to, e.g. ["3001","3002"]; duplicates and the source itself are ignored'),
+    replace: z
+      .boolean()
+      .default(false)
+      .describe("true: also delete target rows whose statuses match no source row, so targets end up exactly like the source"),
     allow_credential_variables: z
       .boolean()
       .default(false)
-      .describe("Allow copying URLs with --A--pass--B-- / --A--phone_pass--B--, which put agent and phone passwords into URLs VICIdial logs"),
+      .describe(
+        "Allow copying URLs with --A--pass--B-- / --A--phone_pass--B--, which put agent and phone passwords into URLs VICIdial logs",
+      ),
     dry_run: dryRun,
   },
   outputSchema: {
@@ -292,7 +331,10 @@ export const copyAltUrls = defineTool({
     warnings.push(...read.warnings);
     const prepared = prepareSources(s, read.rows, src.id, a.allow_credential_variables);
     warnings.push(...prepared.warnings);
-    if (read.rows.length === 0) warnings.push(`Campaign ${src.id} has no ${type} Alt URLs: there is nothing to copy${a.replace ? ", so replace deletes every such row on the targets" : ""}.`);
+    if (read.rows.length === 0)
+      warnings.push(
+        `Campaign ${src.id} has no ${type} Alt URLs: there is nothing to copy${a.replace ? ", so replace deletes every such row on the targets" : ""}.`,
+      );
 
     const seen = new Set<string>([src.id.toUpperCase()]);
     const inputs = a.to_campaign_ids.filter((id) => (seen.has(id.toUpperCase()) ? false : (seen.add(id.toUpperCase()), true)));
@@ -310,10 +352,17 @@ export const copyAltUrls = defineTool({
       }),
     );
     const approved = new Set<number>();
-    const deletions = planned.flatMap((p) => (p.plan && p.plan !== "is_source" && a.replace ? [{ campaign: p.plan.campaign, rows: p.plan.toDelete }] : [])).filter((d) => d.rows.length > 0);
+    const deletions = planned
+      .flatMap((p) => (p.plan && p.plan !== "is_source" && a.replace ? [{ campaign: p.plan.campaign, rows: p.plan.toDelete }] : []))
+      .filter((d) => d.rows.length > 0);
     for (const d of deletions) for (const r of d.rows) approved.add(r.id);
     if (deletions.length && !a.dry_run) {
-      const lines = deletions.flatMap((d) => [`Campaign ${d.campaign}:`, ...d.rows.map((r) => `- Alt URL ${r.id} (${r.active ? "active" : "inactive"}, statuses ${r.statuses.join(" ") || "none"}): ${r.url}`)]);
+      const lines = deletions.flatMap((d) => [
+        `Campaign ${d.campaign}:`,
+        ...d.rows.map(
+          (r) => `- Alt URL ${r.id} (${r.active ? "active" : "inactive"}, statuses ${r.statuses.join(" ") || "none"}): ${r.url}`,
+        ),
+      ]);
       await confirmWithPerson(
         ctx,
         `Copy campaign ${src.id}'s ${type} Alt URLs with replace. These rows have no match in ${src.id} and will be DELETED (this cannot be undone in VICIdial):\n${lines.join("\n")}`,
@@ -351,7 +400,16 @@ export const copyAltUrls = defineTool({
     const lines = [summary, ...results.map(targetLine)];
     if (a.dry_run) lines.push("Dry run: nothing was sent.");
     return {
-      structured: { from_campaign_id: src.id, url_type: type, source_count: read.rows.length, results, summary, dry_run: a.dry_run, requests, warnings },
+      structured: {
+        from_campaign_id: src.id,
+        url_type: type,
+        source_count: read.rows.length,
+        results,
+        summary,
+        dry_run: a.dry_run,
+        requests,
+        warnings,
+      },
       text: withWarnings(lines.join("\n"), warnings),
     };
   },

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { assertWritable, confirmWithPerson, findById, readAltUrls } from "./altUrlOps.js";
-import { defineTool } from "./framework.js";
 import { describeRow } from "./format.js";
+import { defineTool } from "./framework.js";
 import { deleteRowAudited } from "./removeRow.js";
 import { altUrlId, altUrlSchema, campaignId, dryRun, plannedRequestSchema, urlType, warningsSchema } from "./schemas.js";
 
@@ -33,12 +33,17 @@ export const deleteAltUrl = defineTool({
         s.client.planDelete(campaign, a.url_type, row.id),
       ];
       if (a.dry_run) return { row, requests };
-      await confirmWithPerson(ctx, `Delete ${describeRow(row)}?\nURL: ${row.url}\nThis cannot be undone in VICIdial (the row is returned so it can be recreated).`);
+      await confirmWithPerson(
+        ctx,
+        `Delete ${describeRow(row)}?\nURL: ${row.url}\nThis cannot be undone in VICIdial (the row is returned so it can be recreated).`,
+      );
       const done = await deleteRowAudited(s, "delete_alt_url", campaign, a.url_type, row);
       warnings.push(...done.warnings);
       return { row, requests: [] };
     });
-    const text = a.dry_run ? `Dry run: would delete ${describeRow(out.row)} (${out.row.url}). Nothing was sent.` : `Deleted ${describeRow(out.row)} (${out.row.url}); listing again confirms it is gone.`;
+    const text = a.dry_run
+      ? `Dry run: would delete ${describeRow(out.row)} (${out.row.url}). Nothing was sent.`
+      : `Deleted ${describeRow(out.row)} (${out.row.url}); listing again confirms it is gone.`;
     return { structured: { action: "deleted", alt_url: out.row, warnings, dry_run: a.dry_run, requests: out.requests }, text };
   },
 });

@@ -5,8 +5,8 @@ import { ALL_STATUSES, type AltUrl } from "../core/altUrl.js";
 import { checkTemplate } from "../core/templateVars.js";
 import { prepareAltUrl } from "../core/urlPolicy.js";
 import { audited, confirmWithPerson, isUnknownOutcome, notApplied, readAltUrls, stillUnknown } from "./altUrlOps.js";
-import { defineTool } from "./framework.js";
 import { withWarnings } from "./format.js";
+import { defineTool } from "./framework.js";
 import { altUrlSchema, campaignId, dryRun, plannedRequestSchema, warningsSchema } from "./schemas.js";
 import { applyDesired } from "./setAltUrl.js";
 
@@ -22,7 +22,15 @@ function preservedRow(rows: AltUrl[], url: string): AltUrl | null {
 
 /** The switch happened; only the preserved row failed: say both, so nobody repeats the switch. */
 function preserveFailed(campaign: string, url: string, err: unknown): ToolError {
-  const e = err instanceof ToolError ? err : new ToolError({ code: "UNEXPECTED_RESPONSE", message: (err as Error).message, cause: "The server met a situation it does not handle.", fix: "Call list_alt_urls to see the current rows." });
+  const e =
+    err instanceof ToolError
+      ? err
+      : new ToolError({
+          code: "UNEXPECTED_RESPONSE",
+          message: (err as Error).message,
+          cause: "The server met a situation it does not handle.",
+          fix: "Call list_alt_urls to see the current rows.",
+        });
   return new ToolError({
     code: e.code,
     field: e.field,
@@ -44,8 +52,13 @@ export const enableAltUrlMode = defineTool({
     preserve_url: z
       .string()
       .optional()
-      .describe("The campaign's current Dispo Call URL (as shown in VICIdial Admin > Campaigns > Detail), to keep firing as an Alt URL after the switch"),
-    allow_credential_variables: z.boolean().default(false).describe("Allow --A--pass--B-- / --A--phone_pass--B-- in preserve_url (they put passwords into URLs VICIdial logs)"),
+      .describe(
+        "The campaign's current Dispo Call URL (as shown in VICIdial Admin > Campaigns > Detail), to keep firing as an Alt URL after the switch",
+      ),
+    allow_credential_variables: z
+      .boolean()
+      .default(false)
+      .describe("Allow --A--pass--B-- / --A--phone_pass--B-- in preserve_url (they put passwords into URLs VICIdial logs)"),
     dry_run: dryRun,
   },
   outputSchema: {
@@ -63,18 +76,30 @@ export const enableAltUrlMode = defineTool({
     const warnings: string[] = [];
     let preserve: string | null = null;
     if (a.preserve_url !== undefined) {
-      const p = prepareAltUrl(a.preserve_url, { requireHttps: s.config.requireHttps, allowedHosts: s.config.allowedUrlHosts }, "preserve_url");
-      warnings.push(...p.warnings, ...checkTemplate(p.url, { allowCredentialVariables: a.allow_credential_variables }, "preserve_url").warnings);
+      const p = prepareAltUrl(
+        a.preserve_url,
+        { requireHttps: s.config.requireHttps, allowedHosts: s.config.allowedUrlHosts },
+        "preserve_url",
+      );
+      warnings.push(
+        ...p.warnings,
+        ...checkTemplate(p.url, { allowCredentialVariables: a.allow_credential_variables }, "preserve_url").warnings,
+      );
       preserve = p.url;
     }
     const resolved = await s.campaigns.resolve(a.campaign_id);
     warnings.push(...resolved.warnings);
     const campaign = resolved.id;
-    const desired = preserve ? { url: preserve, statuses: [ALL_STATUSES], active: true, rank: 1, description: PRESERVED_DESCRIPTION } : null;
+    const desired = preserve
+      ? { url: preserve, statuses: [ALL_STATUSES], active: true, rank: 1, description: PRESERVED_DESCRIPTION }
+      : null;
 
     const out = await s.locks.run(campaign.toUpperCase(), async () => {
       if (await s.client.probeAltMode(campaign, "dispo")) {
-        if (preserve) warnings.push("preserve_url was not added: the campaign is already in ALT mode, so its old single Dispo Call URL had already been replaced. If calls should reach that URL, add it with set_alt_url.");
+        if (preserve)
+          warnings.push(
+            "preserve_url was not added: the campaign is already in ALT mode, so its old single Dispo Call URL had already been replaced. If calls should reach that URL, add it with set_alt_url.",
+          );
         return { action: "unchanged" as const, preserved: null, requests: [] };
       }
       if (a.dry_run) {
@@ -82,57 +107,97 @@ export const enableAltUrlMode = defineTool({
         if (desired) {
           // LIST works before the switch (facts §3.1), so the preserved row's request is known exactly.
           const rows = (await readAltUrls(s, campaign, "dispo")).rows;
-          requests.push(...(await applyDesired(s, campaign, "dispo", rows, preservedRow(rows, desired.url), desired, true, "enable_alt_url_mode")).requests);
+          requests.push(
+            ...(await applyDesired(s, campaign, "dispo", rows, preservedRow(rows, desired.url), desired, true, "enable_alt_url_mode"))
+              .requests,
+          );
         }
         return { action: "updated" as const, preserved: null, requests };
       }
       await confirmWithPerson(
         ctx,
         `Switch campaign ${campaign}'s Dispo Call URL to ALT? Its current Dispo Call URL will be overwritten` +
-          (preserve ? ` and re-added as an Alt URL for every status: ${preserve}` : " and NOT kept (no preserve_url was given)") + ".",
+          (preserve ? ` and re-added as an Alt URL for every status: ${preserve}` : " and NOT kept (no preserve_url was given)") +
+          ".",
       );
-      await audited(s, { tool: "enable_alt_url_mode", campaign_id: campaign, url_type: "dispo", action: "updated", before: { dispo_call_url: "(not ALT; not readable through the API)" }, after: { dispo_call_url: "ALT" } }, async () => {
-        let lost: TransportError | null = null;
-        try {
-          await s.client.setDispoCallUrlAlt(campaign);
-        } catch (err) {
-          if (!isUnknownOutcome(err)) throw err;
-          lost = err;
-        }
-        let nowAlt: boolean;
-        try {
-          nowAlt = await s.client.probeAltMode(campaign, "dispo");
-        } catch (err) {
-          if (lost) throw stillUnknown(lost, `the switch of campaign ${campaign} to ALT`);
-          throw err;
-        }
-        if (!nowAlt && lost) throw notApplied(lost, `the switch of campaign ${campaign} to ALT`);
-        if (!nowAlt) {
-          throw new ToolError({ code: "VERIFY_FAILED", message: `Campaign ${campaign} is still not in ALT mode after the switch was sent.`, cause: "VICIdial did not apply dispo_call_url=ALT.", fix: 'Set "Dispo Call URL" to ALT in VICIdial Admin > Campaigns > (campaign) > Detail.' });
-        }
-        if (lost) warnings.push("VICIdial's answer to the switch was lost; checking the campaign again showed it is now in ALT mode.");
-        return {};
-      });
+      await audited(
+        s,
+        {
+          tool: "enable_alt_url_mode",
+          campaign_id: campaign,
+          url_type: "dispo",
+          action: "updated",
+          before: { dispo_call_url: "(not ALT; not readable through the API)" },
+          after: { dispo_call_url: "ALT" },
+        },
+        async () => {
+          let lost: TransportError | null = null;
+          try {
+            await s.client.setDispoCallUrlAlt(campaign);
+          } catch (err) {
+            if (!isUnknownOutcome(err)) throw err;
+            lost = err;
+          }
+          let nowAlt: boolean;
+          try {
+            nowAlt = await s.client.probeAltMode(campaign, "dispo");
+          } catch (err) {
+            if (lost) throw stillUnknown(lost, `the switch of campaign ${campaign} to ALT`);
+            throw err;
+          }
+          if (!nowAlt && lost) throw notApplied(lost, `the switch of campaign ${campaign} to ALT`);
+          if (!nowAlt) {
+            throw new ToolError({
+              code: "VERIFY_FAILED",
+              message: `Campaign ${campaign} is still not in ALT mode after the switch was sent.`,
+              cause: "VICIdial did not apply dispo_call_url=ALT.",
+              fix: 'Set "Dispo Call URL" to ALT in VICIdial Admin > Campaigns > (campaign) > Detail.',
+            });
+          }
+          if (lost) warnings.push("VICIdial's answer to the switch was lost; checking the campaign again showed it is now in ALT mode.");
+          return {};
+        },
+      );
       if (!desired) {
-        warnings.push("No preserve_url was given: the campaign's previous Dispo Call URL no longer fires. If it should, add it with set_alt_url and statuses [\"---ALL---\"].");
+        warnings.push(
+          'No preserve_url was given: the campaign\'s previous Dispo Call URL no longer fires. If it should, add it with set_alt_url and statuses ["---ALL---"].',
+        );
         return { action: "updated" as const, preserved: null, requests: [] };
       }
       try {
         const rows = (await readAltUrls(s, campaign, "dispo")).rows;
-        const saved = await applyDesired(s, campaign, "dispo", rows, preservedRow(rows, desired.url), desired, false, "enable_alt_url_mode");
-        if (saved.reconciled) warnings.push("VICIdial's answer to adding the preserved URL was lost; listing the campaign again showed it had been added.");
+        const saved = await applyDesired(
+          s,
+          campaign,
+          "dispo",
+          rows,
+          preservedRow(rows, desired.url),
+          desired,
+          false,
+          "enable_alt_url_mode",
+        );
+        if (saved.reconciled)
+          warnings.push("VICIdial's answer to adding the preserved URL was lost; listing the campaign again showed it had been added.");
         return { action: "updated" as const, preserved: saved.alt_url, requests: [] };
       } catch (err) {
         throw preserveFailed(campaign, desired.url, err);
       }
     });
-    const text = a.dry_run && out.action === "updated"
-      ? `Dry run: would switch campaign ${campaign} to ALT${preserve ? " and add the preserved URL as an Alt URL" : ""}. Nothing was sent.`
-      : out.action === "unchanged"
-        ? `Campaign ${campaign} is already in ALT mode; nothing was sent.`
-        : `Switched campaign ${campaign}'s Dispo Call URL to ALT${out.preserved ? `; its previous URL fires on every status as Alt URL ${out.preserved.id}` : ""}.`;
+    const text =
+      a.dry_run && out.action === "updated"
+        ? `Dry run: would switch campaign ${campaign} to ALT${preserve ? " and add the preserved URL as an Alt URL" : ""}. Nothing was sent.`
+        : out.action === "unchanged"
+          ? `Campaign ${campaign} is already in ALT mode; nothing was sent.`
+          : `Switched campaign ${campaign}'s Dispo Call URL to ALT${out.preserved ? `; its previous URL fires on every status as Alt URL ${out.preserved.id}` : ""}.`;
     return {
-      structured: { action: out.action, campaign_id: campaign, preserved_alt_url: out.preserved, warnings, dry_run: a.dry_run, requests: out.requests },
+      structured: {
+        action: out.action,
+        campaign_id: campaign,
+        preserved_alt_url: out.preserved,
+        warnings,
+        dry_run: a.dry_run,
+        requests: out.requests,
+      },
       text: withWarnings(text, warnings),
     };
   },

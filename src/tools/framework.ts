@@ -10,7 +10,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { ERROR_CODES, ToolError, type ErrorPayload } from "../client/errors.js";
+import { ERROR_CODES, type ErrorPayload, ToolError } from "../client/errors.js";
 import type { Services } from "../services.js";
 
 export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;

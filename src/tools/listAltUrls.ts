@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { readAltUrls } from "./altUrlOps.js";
-import { defineTool } from "./framework.js";
 import { altUrlTable, withWarnings } from "./format.js";
+import { defineTool } from "./framework.js";
 import { altUrlSchema, campaignId, urlType, warningsSchema } from "./schemas.js";
 
 export const listAltUrls = defineTool({
@@ -23,6 +23,9 @@ export const listAltUrls = defineTool({
     const read = await readAltUrls(s, resolved.id, a.url_type);
     const warnings = [...resolved.warnings, ...read.warnings];
     const text = `${a.url_type} Alt URLs of campaign ${resolved.id} (${read.rows.length}):\n${altUrlTable(read.rows)}`;
-    return { structured: { campaign_id: resolved.id, url_type: a.url_type, alt_urls: read.rows, warnings }, text: withWarnings(text, warnings) };
+    return {
+      structured: { campaign_id: resolved.id, url_type: a.url_type, alt_urls: read.rows, warnings },
+      text: withWarnings(text, warnings),
+    };
   },
 });

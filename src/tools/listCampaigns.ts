@@ -26,7 +26,11 @@ export const listCampaigns = defineTool({
     const rows = await s.campaigns.visible();
     const campaigns = rows.map((c) => ({ id: c.campaign_id, name: c.campaign_name, active: c.active === "Y", dial_method: c.dial_method }));
     const text = campaigns.length
-      ? ["| id | name | active | dial method |", "|---|---|---|---|", ...campaigns.map((c) => `| ${c.id} | ${c.name} | ${c.active ? "yes" : "no"} | ${c.dial_method} |`)].join("\n")
+      ? [
+          "| id | name | active | dial method |",
+          "|---|---|---|---|",
+          ...campaigns.map((c) => `| ${c.id} | ${c.name} | ${c.active ? "yes" : "no"} | ${c.dial_method} |`),
+        ].join("\n")
       : "No campaigns visible to this API user" + (s.config.allowedCampaigns ? " within VICIDIAL_ALLOWED_CAMPAIGNS." : ".");
     return { structured: { campaigns }, text };
   },

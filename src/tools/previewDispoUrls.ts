@@ -6,21 +6,35 @@
  */
 import { z } from "zod";
 import { ToolError } from "../client/errors.js";
-import { previewFiring, type FiringRow, type SkippedRow, type SkipReason } from "../core/firing.js";
+import { type FiringRow, previewFiring, type SkippedRow, type SkipReason } from "../core/firing.js";
 import { readAltUrls } from "./altUrlOps.js";
-import { defineTool } from "./framework.js";
 import { withWarnings } from "./format.js";
+import { defineTool } from "./framework.js";
 import { campaignId, warningsSchema } from "./schemas.js";
 
-const SKIP_CODES = ["inactive", "status_not_listed", "list_not_included", "call_too_short", "empty_statuses", "empty_url", "alt_mode_off"] as const;
+const SKIP_CODES = [
+  "inactive",
+  "status_not_listed",
+  "list_not_included",
+  "call_too_short",
+  "empty_statuses",
+  "empty_url",
+  "alt_mode_off",
+] as const;
 
 const firesSchema = z.object({
   id: z.number().describe("Alt URL id"),
   rank: z.number().describe("Firing order (ascending)"),
   url: z.string().describe("The URL as stored, template variables included"),
-  filled_url: z.string().describe("The URL as VICIdial would fetch it, variables filled from status, list_id, talk_time, the campaign id and sample_lead (missing ones empty)"),
+  filled_url: z
+    .string()
+    .describe(
+      "The URL as VICIdial would fetch it, variables filled from status, list_id, talk_time, the campaign id and sample_lead (missing ones empty)",
+    ),
   description: z.string().describe("The row's description"),
-  conditions: z.array(z.string()).describe('What firing still depends on when list_id or talk_time was not given, e.g. "only for lists 101 102"'),
+  conditions: z
+    .array(z.string())
+    .describe('What firing still depends on when list_id or talk_time was not given, e.g. "only for lists 101 102"'),
   missing_variables: z.array(z.string()).describe("Template variables with no value given; VICIdial fills them from the real call"),
 });
 
@@ -63,7 +77,7 @@ export const previewDispoUrls = defineTool({
   name: "preview_dispo_urls",
   title: "Preview which Alt URLs fire for a disposition",
   description:
-    "Answer \"what does VICIdial fetch when an agent gives a call this status?\" (and \"why didn't our CRM hear about that sale?\"): for a campaign and a disposition status, lists the dispo Alt URLs that would fire, in order, with template variables filled from the status, list_id, talk_time and sample_lead, and every other row with the reason it would not fire (inactive, status not listed, list not included, call too short). Without list_id or talk_time, rows that depend on them are listed as firing with the condition stated. Also checks that the campaign's Dispo Call URL is ALT: if it is not, nothing fires at all. Reads only.",
+    'Answer "what does VICIdial fetch when an agent gives a call this status?" (and "why didn\'t our CRM hear about that sale?"): for a campaign and a disposition status, lists the dispo Alt URLs that would fire, in order, with template variables filled from the status, list_id, talk_time and sample_lead, and every other row with the reason it would not fire (inactive, status not listed, list not included, call too short). Without list_id or talk_time, rows that depend on them are listed as firing with the condition stated. Also checks that the campaign\'s Dispo Call URL is ALT: if it is not, nothing fires at all. Reads only.',
   inputSchema: {
     campaign_id: campaignId,
     status: statusCode,
@@ -71,16 +85,26 @@ export const previewDispoUrls = defineTool({
       .union([z.string().regex(/^\d{1,19}$/, "a list id is digits"), z.number().int().nonnegative()])
       .optional()
       .describe('The lead\'s list id, e.g. "101"; leave out to see list-limited rows with their condition'),
-    talk_time: z.number().int().nonnegative().optional().describe("The call's talk time in seconds; leave out to see rows with a minimum length with their condition"),
+    talk_time: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe("The call's talk time in seconds; leave out to see rows with a minimum length with their condition"),
     sample_lead: z
       .record(z.string(), z.union([z.string(), z.number()]))
       .optional()
-      .describe('Values for template variables, e.g. {"lead_id": 1001, "phone_number": "3125550100", "user": "6001"}; dispo, list_id and talk_time come from the arguments above'),
+      .describe(
+        'Values for template variables, e.g. {"lead_id": 1001, "phone_number": "3125550100", "user": "6001"}; dispo, list_id and talk_time come from the arguments above',
+      ),
   },
   outputSchema: {
     campaign_id: z.string().describe("Campaign id as VICIdial spells it"),
     status: z.string().describe("The status previewed"),
-    alt_mode: z.boolean().nullable().describe("True when the campaign's Dispo Call URL is ALT; false means NOTHING fires; null when it could not be told"),
+    alt_mode: z
+      .boolean()
+      .nullable()
+      .describe("True when the campaign's Dispo Call URL is ALT; false means NOTHING fires; null when it could not be told"),
     fires: z.array(firesSchema).describe("Rows VICIdial would fetch, in order"),
     skipped: z.array(skippedSchema).describe("Every other row, with the reason"),
     warnings: warningsSchema,
@@ -97,7 +121,9 @@ export const previewDispoUrls = defineTool({
     const warnings = [...resolved.warnings, ...read.warnings];
     const alt = typeof altMode === "boolean" ? altMode : null;
     if (altMode instanceof ToolError) {
-      warnings.push(`Could not tell whether campaign ${campaign} is in ALT mode (${altMode.code}: ${altMode.message}); if it is not, none of these rows fires.`);
+      warnings.push(
+        `Could not tell whether campaign ${campaign} is in ALT mode (${altMode.code}: ${altMode.message}); if it is not, none of these rows fires.`,
+      );
     }
 
     const listId = a.list_id === undefined ? undefined : String(a.list_id);
@@ -124,10 +150,14 @@ export const previewDispoUrls = defineTool({
     }
 
     const lines: string[] = [];
-    const context = [listId !== undefined ? `list ${listId}` : null, a.talk_time !== undefined ? `${a.talk_time} s talk time` : null].filter(Boolean).join(", ");
+    const context = [listId !== undefined ? `list ${listId}` : null, a.talk_time !== undefined ? `${a.talk_time} s talk time` : null]
+      .filter(Boolean)
+      .join(", ");
     const what = `a ${a.status} call on campaign ${campaign}${context ? ` (${context})` : ""}`;
     if (alt === false) {
-      lines.push(`NOTHING FIRES for ${what}: the campaign's Dispo Call URL is not ALT, so VICIdial fetches none of its Alt URLs. Use enable_alt_url_mode to switch it.`);
+      lines.push(
+        `NOTHING FIRES for ${what}: the campaign's Dispo Call URL is not ALT, so VICIdial fetches none of its Alt URLs. Use enable_alt_url_mode to switch it.`,
+      );
     } else if (fires.length === 0) {
       lines.push(`No Alt URL fires for ${what}.`);
     } else {

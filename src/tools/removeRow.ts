@@ -85,7 +85,8 @@ async function removeRow(s: Services, campaign: string, type: UrlType, row: AltU
   }
   if (!after.some((r) => r.id === row.id)) {
     if (lost) return ["VICIdial's answer to the delete was lost; listing the campaign again showed the row is gone."];
-    if (!(res?.kind === "deleted" && res.id === row.id)) return ["VICIdial's admin page did not give its usual answer, but listing again shows the row is gone."];
+    if (!(res?.kind === "deleted" && res.id === row.id))
+      return ["VICIdial's admin page did not give its usual answer, but listing again shows the row is gone."];
     return [];
   }
   const why = lost

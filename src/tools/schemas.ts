@@ -5,12 +5,16 @@ import { URL_TYPES } from "../core/altUrl.js";
 export const campaignId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{2,8}$/, "a campaign id is 2 to 8 letters, digits, - or _")
-  .describe('VICIdial campaign id, 2 to 8 letters, digits, - or _ (e.g. "2001"); matched to the campaign\'s own spelling. In-groups and lists cannot be reached through VICIdial\'s API.');
+  .describe(
+    "VICIdial campaign id, 2 to 8 letters, digits, - or _ (e.g. \"2001\"); matched to the campaign's own spelling. In-groups and lists cannot be reached through VICIdial's API.",
+  );
 
 export const urlType = z
   .enum(URL_TYPES)
   .default("dispo")
-  .describe("When VICIdial fetches the URL: dispo (after the agent picks a disposition; the default), start (when the call starts), noagent (when no agent is available)");
+  .describe(
+    "When VICIdial fetches the URL: dispo (after the agent picks a disposition; the default), start (when the call starts), noagent (when no agent is available)",
+  );
 
 export const altUrlId = z.number().int().positive().describe("The Alt URL's id, as list_alt_urls shows it");
 

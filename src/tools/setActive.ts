@@ -4,8 +4,8 @@
  */
 import { z } from "zod";
 import { findById, readAltUrls } from "./altUrlOps.js";
-import { defineTool } from "./framework.js";
 import { describeRow, withWarnings } from "./format.js";
+import { defineTool } from "./framework.js";
 import { altUrlId, altUrlSchema, campaignId, changesSchema, dryRun, plannedRequestSchema, urlType, warningsSchema } from "./schemas.js";
 import { applyDesired } from "./setAltUrl.js";
 
@@ -42,14 +42,24 @@ function makeSetActive(active: boolean) {
         return { action: "updated" as const, row: out.alt_url ?? row, requests: out.requests, reconciled: out.reconciled };
       });
       const changes = result.action === "updated" ? { active: { before: !active, after: active } } : {};
-      const text = a.dry_run && result.action === "updated"
-        ? `Dry run: would ${verb} ${describeRow(result.row)}. Nothing was sent.`
-        : result.action === "unchanged"
-          ? `${describeRow(result.row)} is already ${active ? "active" : "inactive"}; nothing was sent.`
-          : `${active ? "Enabled" : "Disabled"} ${describeRow(result.row)}.`;
-      if (result.reconciled) warnings.push("VICIdial's answer to the write was lost; listing the campaign again showed it had been applied.");
+      const text =
+        a.dry_run && result.action === "updated"
+          ? `Dry run: would ${verb} ${describeRow(result.row)}. Nothing was sent.`
+          : result.action === "unchanged"
+            ? `${describeRow(result.row)} is already ${active ? "active" : "inactive"}; nothing was sent.`
+            : `${active ? "Enabled" : "Disabled"} ${describeRow(result.row)}.`;
+      if (result.reconciled)
+        warnings.push("VICIdial's answer to the write was lost; listing the campaign again showed it had been applied.");
       return {
-        structured: { action: result.action, alt_url: result.row, changes, warnings, dry_run: a.dry_run, requests: result.requests, reconciled: result.reconciled },
+        structured: {
+          action: result.action,
+          alt_url: result.row,
+          changes,
+          warnings,
+          dry_run: a.dry_run,
+          requests: result.requests,
+          reconciled: result.reconciled,
+        },
         text: withWarnings(text, warnings),
       };
     },

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { ToolError, invalidInput } from "../client/errors.js";
+import { invalidInput, ToolError } from "../client/errors.js";
 import type { PlannedRequest } from "../client/vicidial.js";
-import { type AltUrl, type UrlType } from "../core/altUrl.js";
+import type { AltUrl, UrlType } from "../core/altUrl.js";
 import { checkDescription, checkMinCallLength, checkRank, normaliseLists, normaliseStatuses, sameStatusSet } from "../core/fields.js";
 import { checkTemplate } from "../core/templateVars.js";
 import { prepareAltUrl } from "../core/urlPolicy.js";
@@ -10,6 +10,8 @@ import {
   assertSameRow,
   assertWritable,
   audited,
+  type Changes,
+  type Desired,
   diff,
   findById,
   isUnknownOutcome,
@@ -18,11 +20,9 @@ import {
   stillUnknown,
   toFields,
   verifyStored,
-  type Changes,
-  type Desired,
 } from "./altUrlOps.js";
-import { defineTool } from "./framework.js";
 import { describeRow, formatChanges, withWarnings } from "./format.js";
+import { defineTool } from "./framework.js";
 import { altUrlId, altUrlSchema, campaignId, changesSchema, dryRun, plannedRequestSchema, urlType, warningsSchema } from "./schemas.js";
 
 export const setAltUrlInput = {
@@ -36,11 +36,15 @@ export const setAltUrlInput = {
   statuses: z
     .array(z.string())
     .min(1)
-    .describe('Disposition codes that fire it, one per element, e.g. ["SALE","PSALE"]; ["---ALL---"] fires on every status (the tutorial calls this dispo_code)'),
-  id: altUrlId.optional().describe("Update this Alt URL (from list_alt_urls). Without it: the row with exactly these statuses is updated, or a new one created"),
+    .describe(
+      'Disposition codes that fire it, one per element, e.g. ["SALE","PSALE"]; ["---ALL---"] fires on every status (the tutorial calls this dispo_code)',
+    ),
+  id: altUrlId
+    .optional()
+    .describe("Update this Alt URL (from list_alt_urls). Without it: the row with exactly these statuses is updated, or a new one created"),
   active: z.boolean().optional().describe("A new row is active unless false; an update keeps the row's state unless given"),
   rank: z.number().int().optional().describe("Firing order, 1 to 32767, lower first; new rows default to 1"),
-  description: z.string().optional().describe("Free text, at most 255 characters; \"\" clears it"),
+  description: z.string().optional().describe('Free text, at most 255 characters; "" clears it'),
   lists: z
     .array(z.union([z.string(), z.number()]))
     .optional()
@@ -49,7 +53,9 @@ export const setAltUrlInput = {
   allow_credential_variables: z
     .boolean()
     .default(false)
-    .describe("Allow --A--pass--B-- / --A--phone_pass--B--, which put agent and phone passwords into a URL VICIdial logs. Leave false unless the person insists"),
+    .describe(
+      "Allow --A--pass--B-- / --A--phone_pass--B--, which put agent and phone passwords into a URL VICIdial logs. Leave false unless the person insists",
+    ),
   dry_run: dryRun,
 };
 
@@ -66,7 +72,10 @@ export const writeResultShape = {
 type Args = z.infer<z.ZodObject<typeof setAltUrlInput>>;
 
 /** Validate everything before any request (nothing is sent for bad input). */
-export function desiredFromArgs(s: Services, a: Pick<Args, "url" | "statuses" | "active" | "rank" | "description" | "lists" | "min_call_length" | "allow_credential_variables">) {
+export function desiredFromArgs(
+  s: Services,
+  a: Pick<Args, "url" | "statuses" | "active" | "rank" | "description" | "lists" | "min_call_length" | "allow_credential_variables">,
+) {
   const warnings: string[] = [];
   const prepared = prepareAltUrl(a.url, { requireHttps: s.config.requireHttps, allowedHosts: s.config.allowedUrlHosts });
   warnings.push(...prepared.warnings);
@@ -125,7 +134,9 @@ export async function applyDesired(
     return { action: "unchanged", alt_url: target, changes: {}, requests: [], reconciled: false };
   }
   const fields = toFields(target ? Object.fromEntries(Object.keys(changes).map((k) => [k, full[k as keyof Desired]])) : full);
-  const request = target ? s.client.planAltUrlWrite(campaign, type, String(target.id), fields) : s.client.planAltUrlWrite(campaign, type, "NEW", fields);
+  const request = target
+    ? s.client.planAltUrlWrite(campaign, type, String(target.id), fields)
+    : s.client.planAltUrlWrite(campaign, type, "NEW", fields);
   const action = target ? "updated" : "created";
   if (dry) return { action, alt_url: target, changes, requests: [request], reconciled: false };
 
@@ -134,12 +145,21 @@ export async function applyDesired(
     // Set when listing after a lost answer already showed the row as meant.
     let reconciledRow: AltUrl | null = null;
     try {
-      const out = target ? await s.client.updateAltUrl(campaign, type, target.id, fields) : await s.client.addAltUrl(campaign, type, fields);
+      const out = target
+        ? await s.client.updateAltUrl(campaign, type, target.id, fields)
+        : await s.client.addAltUrl(campaign, type, fields);
       if (target) {
         if (out.kind === "updated") assertSameRow(target.id, out.id);
         id = target.id;
       } else {
-        if (out.kind !== "added") throw new ToolError({ code: "UNEXPECTED_RESPONSE", message: "VICIdial did not confirm the new Alt URL.", cause: "It answered that there was nothing to add.", fix: "Call list_alt_urls to check, then call again.", vicidialResponse: null });
+        if (out.kind !== "added")
+          throw new ToolError({
+            code: "UNEXPECTED_RESPONSE",
+            message: "VICIdial did not confirm the new Alt URL.",
+            cause: "It answered that there was nothing to add.",
+            fix: "Call list_alt_urls to check, then call again.",
+            vicidialResponse: null,
+          });
         id = out.id;
       }
     } catch (err) {
@@ -169,8 +189,21 @@ export async function applyDesired(
       id = landed.id;
       reconciledRow = landed;
     }
-    const stored = reconciledRow ?? verifyStored((await readAltUrls(s, campaign, type)).rows.find((r) => r.id === id), full, id);
-    return { action, alt_url: stored, changes: diff(target, stored) as Changes, requests: [], reconciled: reconciledRow !== null, auditAfter: stored };
+    const stored =
+      reconciledRow ??
+      verifyStored(
+        (await readAltUrls(s, campaign, type)).rows.find((r) => r.id === id),
+        full,
+        id,
+      );
+    return {
+      action,
+      alt_url: stored,
+      changes: diff(target, stored) as Changes,
+      requests: [],
+      reconciled: reconciledRow !== null,
+      auditAfter: stored,
+    };
   });
 }
 
@@ -197,11 +230,20 @@ export const setAltUrl = defineTool({
     if (out.reconciled) warnings.push("VICIdial's answer to the write was lost; listing the campaign again showed it had been applied.");
     const row = out.alt_url;
     let text: string;
-    if (a.dry_run) text = `Dry run: would have ${out.action === "unchanged" ? "changed nothing" : out.action === "created" ? `created a new Alt URL on campaign ${campaign}` : `updated Alt URL ${row!.id}`}${Object.keys(out.changes).length ? ` (${formatChanges(out.changes)})` : ""}. Nothing was sent.`;
+    if (a.dry_run)
+      text = `Dry run: would have ${out.action === "unchanged" ? "changed nothing" : out.action === "created" ? `created a new Alt URL on campaign ${campaign}` : `updated Alt URL ${row!.id}`}${Object.keys(out.changes).length ? ` (${formatChanges(out.changes)})` : ""}. Nothing was sent.`;
     else if (out.action === "unchanged") text = `${describeRow(row!)} already matches; nothing was sent.`;
     else text = `${out.action === "created" ? "Created" : "Updated"} ${describeRow(row!)}: ${formatChanges(out.changes)}.`;
     return {
-      structured: { action: out.action, alt_url: row, changes: out.changes, warnings, dry_run: a.dry_run, requests: out.requests, reconciled: out.reconciled },
+      structured: {
+        action: out.action,
+        alt_url: row,
+        changes: out.changes,
+        warnings,
+        dry_run: a.dry_run,
+        requests: out.requests,
+        reconciled: out.reconciled,
+      },
       text: withWarnings(text, warnings),
     };
   },

@@ -12,20 +12,21 @@
 import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP, type LookupFunction } from "node:net";
 import { z } from "zod";
-import { ToolError, invalidInput } from "../client/errors.js";
+import { invalidInput } from "../client/errors.js";
 import { loadUndici } from "../client/http.js";
 import { checkTemplate, fillTemplate } from "../core/templateVars.js";
 import { hostAllowed, prepareAltUrl } from "../core/urlPolicy.js";
 import { findById, readAltUrls } from "./altUrlOps.js";
-import { defineTool } from "./framework.js";
 import { withWarnings } from "./format.js";
+import { defineTool } from "./framework.js";
 import { altUrlId, campaignId, urlType, warningsSchema } from "./schemas.js";
 
 export const USER_AGENT = "VICIdial-Alt-URL-check (vicidial-alturl-mcp; like VICIdial's PHP fetch)";
 const MAX_REDIRECTS = 5;
 const MAX_BODY_BYTES = 64 * 1024;
 const PREVIEW_CHARS = 500;
-const NOTE = "VICIdial fetches Alt URLs from its own server and network, which may see a different answer (other DNS, firewalls, IP allow-lists at the target).";
+const NOTE =
+  "VICIdial fetches Alt URLs from its own server and network, which may see a different answer (other DNS, firewalls, IP allow-lists at the target).";
 
 // ---- which addresses are not public ---------------------------------------
 
@@ -116,7 +117,15 @@ export interface AltUrlCheckResult {
   body_preview: string;
   body_bytes: number;
   body_truncated: boolean;
-  failure: "TIMEOUT" | "DNS_FAILED" | "CONNECTION_REFUSED" | "CONNECTION_FAILED" | "TLS_ERROR" | "REDIRECT_REFUSED" | "TOO_MANY_REDIRECTS" | null;
+  failure:
+    | "TIMEOUT"
+    | "DNS_FAILED"
+    | "CONNECTION_REFUSED"
+    | "CONNECTION_FAILED"
+    | "TLS_ERROR"
+    | "REDIRECT_REFUSED"
+    | "TOO_MANY_REDIRECTS"
+    | null;
   error_detail: string | null;
   stopped_at: string | null;
 }
@@ -159,9 +168,12 @@ function classifyError(err: unknown, timedOut: boolean, timeoutMs: number, url: 
   const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = e.code ?? e.cause?.code ?? "";
   const msg = e.cause?.message ?? e.message ?? String(err);
-  if (timedOut || code === "UND_ERR_CONNECT_TIMEOUT") return new HopFailed("TIMEOUT", `No complete answer from ${url} within ${timeoutMs} ms.`);
-  if (code === "ECONNREFUSED") return new HopFailed("CONNECTION_REFUSED", `${url} refused the connection (nothing listens on that port, or a firewall rejects it).`);
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "ENODATA") return new HopFailed("DNS_FAILED", `The host name of ${url} could not be resolved (${code}).`);
+  if (timedOut || code === "UND_ERR_CONNECT_TIMEOUT")
+    return new HopFailed("TIMEOUT", `No complete answer from ${url} within ${timeoutMs} ms.`);
+  if (code === "ECONNREFUSED")
+    return new HopFailed("CONNECTION_REFUSED", `${url} refused the connection (nothing listens on that port, or a firewall rejects it).`);
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "ENODATA")
+    return new HopFailed("DNS_FAILED", `The host name of ${url} could not be resolved (${code}).`);
   if (TLS_NAMES[code] || /CERT|SSL|TLS/.test(code) || /certificate/i.test(msg)) {
     const name = TLS_NAMES[code] ?? `TLS problem: ${code || msg}`;
     return new HopFailed("TLS_ERROR", `HTTPS to ${url} failed: ${name}.`, name);
@@ -185,10 +197,20 @@ export function createAltUrlTester(deps: { lookup?: Resolver; classify?: (ip: st
   /** Policy and address checks for one hop; returns the address to connect to. */
   async function vet(url: URL, input: AltUrlCheckInput, signal: AbortSignal): Promise<{ address: string; family: number }> {
     const host = url.hostname.replace(/^\[|\]$/g, "");
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new HopRefused("url", `${url.href} is not an http:// or https:// address.`, "Only web addresses can be tested.");
-    if (input.requireHttps && url.protocol === "http:") throw new HopRefused("url", `${url.href} uses plain http://, and this server requires https (VICIDIAL_REQUIRE_HTTPS=true).`, `Use https://${url.href.slice(7)}.`);
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      throw new HopRefused("url", `${url.href} is not an http:// or https:// address.`, "Only web addresses can be tested.");
+    if (input.requireHttps && url.protocol === "http:")
+      throw new HopRefused(
+        "url",
+        `${url.href} uses plain http://, and this server requires https (VICIDIAL_REQUIRE_HTTPS=true).`,
+        `Use https://${url.href.slice(7)}.`,
+      );
     if (!hostAllowed(host, input.allowedHosts)) {
-      throw new HopRefused("url", `host "${host}" is not in VICIDIAL_ALLOWED_URL_HOSTS (${input.allowedHosts?.join(", ")}).`, `Use an allowed host, or ask whoever runs this server to add "${host}" to VICIDIAL_ALLOWED_URL_HOSTS.`);
+      throw new HopRefused(
+        "url",
+        `host "${host}" is not in VICIDIAL_ALLOWED_URL_HOSTS (${input.allowedHosts?.join(", ")}).`,
+        `Use an allowed host, or ask whoever runs this server to add "${host}" to VICIDIAL_ALLOWED_URL_HOSTS.`,
+      );
     }
     let addresses: { address: string; family: number }[];
     if (isIP(host)) addresses = [{ address: host, family: isIP(host) }];
@@ -200,7 +222,10 @@ export function createAltUrlTester(deps: { lookup?: Resolver; classify?: (ip: st
         addresses = await Promise.race([resolve(host), aborted]);
       } catch (err) {
         if (err instanceof HopFailed) throw err;
-        throw new HopFailed("DNS_FAILED", `The host name "${host}" could not be resolved (${(err as { code?: string }).code ?? (err as Error).message}).`);
+        throw new HopFailed(
+          "DNS_FAILED",
+          `The host name "${host}" could not be resolved (${(err as { code?: string }).code ?? (err as Error).message}).`,
+        );
       }
       if (addresses.length === 0) throw new HopFailed("DNS_FAILED", `The host name "${host}" has no address.`);
     }
@@ -221,8 +246,20 @@ export function createAltUrlTester(deps: { lookup?: Resolver; classify?: (ip: st
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), input.timeoutMs);
     const result: AltUrlCheckResult = {
-      status: null, ok: false, time_ms: 0, redirects: [], final_url: input.url, address: null, tls_error: null,
-      content_type: null, body_preview: "", body_bytes: 0, body_truncated: false, failure: null, error_detail: null, stopped_at: null,
+      status: null,
+      ok: false,
+      time_ms: 0,
+      redirects: [],
+      final_url: input.url,
+      address: null,
+      tls_error: null,
+      content_type: null,
+      body_preview: "",
+      body_bytes: 0,
+      body_truncated: false,
+      failure: null,
+      error_detail: null,
+      stopped_at: null,
     };
     let current = new URL(input.url);
     try {
@@ -240,7 +277,11 @@ export function createAltUrlTester(deps: { lookup?: Resolver; classify?: (ip: st
         result.final_url = current.href;
         result.address = pinned.address;
         const { Agent, request } = await loadUndici();
-        const agent = new Agent({ connect: { lookup: pinnedLookup(pinned.address, pinned.family), timeout: Math.max(1, input.timeoutMs - (Date.now() - started)) }, headersTimeout: 0, bodyTimeout: 0 });
+        const agent = new Agent({
+          connect: { lookup: pinnedLookup(pinned.address, pinned.family), timeout: Math.max(1, input.timeoutMs - (Date.now() - started)) },
+          headersTimeout: 0,
+          bodyTimeout: 0,
+        });
         try {
           const res = await request(current.href, {
             method: "GET",
@@ -251,7 +292,7 @@ export function createAltUrlTester(deps: { lookup?: Resolver; classify?: (ip: st
           result.status = res.statusCode;
           const ct = res.headers["content-type"];
           result.content_type = (Array.isArray(ct) ? ct[0] : ct) ?? null;
-          const loc = res.headers["location"];
+          const loc = res.headers.location;
           const location = Array.isArray(loc) ? loc[0] : loc;
           if ([301, 302, 303, 307, 308].includes(res.statusCode) && location) {
             await res.body.dump().catch(() => undefined);
@@ -287,7 +328,10 @@ export function createAltUrlTester(deps: { lookup?: Resolver; classify?: (ip: st
             result.body_bytes += buf.length;
           }
           // Control characters would garble the chat; line breaks and tabs stay.
-          result.body_preview = Buffer.concat(chunks).toString("utf8").slice(0, PREVIEW_CHARS).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "");
+          result.body_preview = Buffer.concat(chunks)
+            .toString("utf8")
+            .slice(0, PREVIEW_CHARS)
+            .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "");
           result.ok = res.statusCode >= 200 && res.statusCode < 300;
           return result;
         } finally {
@@ -319,25 +363,43 @@ export const testAltUrl = defineTool({
   name: "test_alt_url",
   title: "Test an Alt URL once",
   description:
-    "Check that an Alt URL's target answers before going live (\"point Alt URLs at active, accessible pages\"): fills the template variables --A--name--B-- from sample_lead (URL-encoded as VICIdial does) and requests the URL once with GET, reporting the HTTP status, time, redirects, final address, certificate problems and the start of the answer. Give url, or campaign_id + url_type + id of a stored Alt URL. The target may record the request as a real event, so use test data. Only hosts allowed by VICIDIAL_ALLOWED_URL_HOSTS; private, loopback and other local addresses only with allow_private: true; redirects into such addresses are never followed. VICIdial fetches from its own network, which may see a different answer.",
+    'Check that an Alt URL\'s target answers before going live ("point Alt URLs at active, accessible pages"): fills the template variables --A--name--B-- from sample_lead (URL-encoded as VICIdial does) and requests the URL once with GET, reporting the HTTP status, time, redirects, final address, certificate problems and the start of the answer. Give url, or campaign_id + url_type + id of a stored Alt URL. The target may record the request as a real event, so use test data. Only hosts allowed by VICIDIAL_ALLOWED_URL_HOSTS; private, loopback and other local addresses only with allow_private: true; redirects into such addresses are never followed. VICIdial fetches from its own network, which may see a different answer.',
   inputSchema: {
-    url: z.string().optional().describe("The URL to test, template variables allowed, e.g. https://crm.example.com/hook?lead=--A--lead_id--B--. Leave out to test a stored Alt URL by campaign_id and id"),
+    url: z
+      .string()
+      .optional()
+      .describe(
+        "The URL to test, template variables allowed, e.g. https://crm.example.com/hook?lead=--A--lead_id--B--. Leave out to test a stored Alt URL by campaign_id and id",
+      ),
     campaign_id: campaignId.optional().describe("With id: the campaign of the stored Alt URL to test"),
     url_type: urlType,
     id: altUrlId.optional().describe("With campaign_id: the stored Alt URL to test (from list_alt_urls)"),
     sample_lead: z
       .record(z.string(), z.union([z.string(), z.number()]))
       .optional()
-      .describe('Values for template variables, e.g. {"lead_id": 1001, "dispo": "SALE", "phone_number": "3125550100"}; variables without a value are sent empty, as VICIdial would'),
-    allow_private: z.boolean().default(false).describe("true: allow private, loopback and other local addresses (an internal server VICIdial reaches on its own network)"),
-    timeout_ms: z.number().int().min(100).max(30_000).default(10_000).describe("Time limit for the whole test, redirects included, in ms (at most 30000)"),
+      .describe(
+        'Values for template variables, e.g. {"lead_id": 1001, "dispo": "SALE", "phone_number": "3125550100"}; variables without a value are sent empty, as VICIdial would',
+      ),
+    allow_private: z
+      .boolean()
+      .default(false)
+      .describe("true: allow private, loopback and other local addresses (an internal server VICIdial reaches on its own network)"),
+    timeout_ms: z
+      .number()
+      .int()
+      .min(100)
+      .max(30_000)
+      .default(10_000)
+      .describe("Time limit for the whole test, redirects included, in ms (at most 30000)"),
   },
   outputSchema: {
     requested_url: z.string().describe("The URL as requested, variables filled"),
     status: z.number().nullable().describe("HTTP status of the last answer (null when no answer came)"),
     ok: z.boolean().describe("True when the final answer was 2xx"),
     time_ms: z.number().describe("Time taken, redirects included"),
-    redirects: z.array(z.object({ status: z.number().describe("Redirect status"), location: z.string().describe("Where it pointed") })).describe("Redirects, in order"),
+    redirects: z
+      .array(z.object({ status: z.number().describe("Redirect status"), location: z.string().describe("Where it pointed") }))
+      .describe("Redirects, in order"),
     final_url: z.string().describe("The last URL requested"),
     address: z.string().nullable().describe("The IP address connected to for the last request"),
     tls_error: z.string().nullable().describe("A certificate problem in plain words, or null"),
@@ -345,7 +407,10 @@ export const testAltUrl = defineTool({
     body_preview: z.string().describe("The first 500 characters of the answer"),
     body_bytes: z.number().describe("Bytes of the answer read (at most 64 KB)"),
     body_truncated: z.boolean().describe("True when the answer was longer than what was read"),
-    failure: z.enum(["TIMEOUT", "DNS_FAILED", "CONNECTION_REFUSED", "CONNECTION_FAILED", "TLS_ERROR", "REDIRECT_REFUSED", "TOO_MANY_REDIRECTS"]).nullable().describe("Why no usable answer came, or null"),
+    failure: z
+      .enum(["TIMEOUT", "DNS_FAILED", "CONNECTION_REFUSED", "CONNECTION_FAILED", "TLS_ERROR", "REDIRECT_REFUSED", "TOO_MANY_REDIRECTS"])
+      .nullable()
+      .describe("Why no usable answer came, or null"),
     error_detail: z.string().nullable().describe("The failure in words"),
     stopped_at: z.string().nullable().describe("A redirect target that was not followed"),
     missing_variables: z.array(z.string()).describe("Template variables sample_lead gave no value for (sent empty)"),
@@ -356,8 +421,14 @@ export const testAltUrl = defineTool({
   write: true,
   async handler(a, { services: s }) {
     const byId = a.campaign_id !== undefined || a.id !== undefined;
-    if (a.url !== undefined && byId) throw invalidInput("url", "was given together with campaign_id/id.", "Give either url, or campaign_id and id of a stored Alt URL, not both.");
-    if (a.url === undefined && !byId) throw invalidInput("url", "is missing.", "Give url, or campaign_id and id (from list_alt_urls) of a stored Alt URL.");
+    if (a.url !== undefined && byId)
+      throw invalidInput(
+        "url",
+        "was given together with campaign_id/id.",
+        "Give either url, or campaign_id and id of a stored Alt URL, not both.",
+      );
+    if (a.url === undefined && !byId)
+      throw invalidInput("url", "is missing.", "Give url, or campaign_id and id (from list_alt_urls) of a stored Alt URL.");
     if (byId && (a.campaign_id === undefined || a.id === undefined)) {
       const missing = a.campaign_id === undefined ? "campaign_id" : "id";
       throw invalidInput(missing, "is missing.", "To test a stored Alt URL give both campaign_id and id (from list_alt_urls).");
@@ -375,7 +446,11 @@ export const testAltUrl = defineTool({
     try {
       new URL(filled.url);
     } catch {
-      throw invalidInput("sample_lead", `filling the variables gives "${filled.url}", which is not a valid address.`, "Check the values used in the host name or port.");
+      throw invalidInput(
+        "sample_lead",
+        `filling the variables gives "${filled.url}", which is not a valid address.`,
+        "Check the values used in the host name or port.",
+      );
     }
     const out = await defaultTester.check({
       url: filled.url,
@@ -385,10 +460,13 @@ export const testAltUrl = defineTool({
       allowedHosts: s.config.allowedUrlHosts,
     });
     if (filled.missing.length) warnings.push(`No sample value for ${filled.missing.join(", ")}: sent empty.`);
-    const hops = out.redirects.length ? ` after ${out.redirects.length} redirect${out.redirects.length > 1 ? "s" : ""} (${out.redirects.map((r) => `${r.status} -> ${r.location}`).join(", ")})` : "";
-    const head = out.status !== null && out.failure === null
-      ? `${filled.url} answered HTTP ${out.status}${hops} in ${out.time_ms} ms${out.ok ? "." : ": not a success status, so the target probably did not accept it."}`
-      : `${filled.url}: ${out.error_detail ?? "no answer"}${out.status !== null ? ` (last status ${out.status}${hops})` : ""} after ${out.time_ms} ms.`;
+    const hops = out.redirects.length
+      ? ` after ${out.redirects.length} redirect${out.redirects.length > 1 ? "s" : ""} (${out.redirects.map((r) => `${r.status} -> ${r.location}`).join(", ")})`
+      : "";
+    const head =
+      out.status !== null && out.failure === null
+        ? `${filled.url} answered HTTP ${out.status}${hops} in ${out.time_ms} ms${out.ok ? "." : ": not a success status, so the target probably did not accept it."}`
+        : `${filled.url}: ${out.error_detail ?? "no answer"}${out.status !== null ? ` (last status ${out.status}${hops})` : ""} after ${out.time_ms} ms.`;
     const preview = out.body_preview ? `\nAnswer starts: ${out.body_preview.slice(0, 200).replace(/\s+/g, " ")}` : "";
     return {
       structured: { requested_url: filled.url, ...out, missing_variables: filled.missing, note: NOTE, warnings },

@@ -14,7 +14,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { ElicitRequestSchema, type ElicitResult } from "@modelcontextprotocol/sdk/types.js";
 import { loadConfig } from "../../src/config.js";
-import { startSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/index.js";
+import { type Sandbox, type SandboxOptions, startSandbox } from "../../src/sandbox/index.js";
 import { createServer } from "../../src/server.js";
 import { createServices, type Services } from "../../src/services.js";
 
@@ -23,7 +23,18 @@ export const DIST_ENTRY = path.join(ROOT, "dist", "index.js");
 
 export interface CallResult {
   isError: boolean;
-  structured: Record<string, unknown> & { sandbox?: boolean; error?: { code: string; message: string; cause: string; fix: string; retryable: boolean; vicidial_response: string | null; field?: string } };
+  structured: Record<string, unknown> & {
+    sandbox?: boolean;
+    error?: {
+      code: string;
+      message: string;
+      cause: string;
+      fix: string;
+      retryable: boolean;
+      vicidial_response: string | null;
+      field?: string;
+    };
+  };
   text: string;
   raw: unknown;
 }
@@ -112,7 +123,11 @@ export async function spawnStdio(env: Record<string, string>): Promise<Spawned> 
 }
 
 /** Run the built CLI to completion (doctor, bad configuration, --help). */
-export function runCli(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [DIST_ENTRY, ...args], {
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", VICIDIAL_AUDIT_LOG: "off", ...env },
