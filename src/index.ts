@@ -6,10 +6,10 @@
  */
 import path from "node:path";
 import { config as loadDotenv } from "dotenv";
-import { type Config, ConfigError, loadConfig } from "./config.js";
-import { parseLogLevel } from "./log.js";
-import { SERVER_NAME, SERVER_VERSION } from "./server.js";
-import { createServices, type Services } from "./services.js";
+import { type Config, ConfigError, loadConfig } from "./config/env.js";
+import { createServices, type Services } from "./domain/runtime.js";
+import { SERVER_NAME, SERVER_VERSION } from "./server/createServer.js";
+import { parseLogLevel } from "./shared/log.js";
 
 // quiet: dotenv must never write to stdout, which belongs to JSON-RPC.
 loadDotenv({ quiet: true });
@@ -105,7 +105,7 @@ function banner(rt: Runtime, how: string): string {
 
 async function runStdio(rt: Runtime): Promise<void> {
   const { StdioServerTransport } = await import("@modelcontextprotocol/sdk/server/stdio.js");
-  const { createServer } = await import("./server.js");
+  const { createServer } = await import("./server/createServer.js");
   const server = createServer(rt.services);
   if (process.stdin.isTTY) {
     const entry = path.resolve(process.argv[1] ?? "dist/index.js");
@@ -132,7 +132,7 @@ async function runStdio(rt: Runtime): Promise<void> {
 }
 
 async function runDoctor(rt: Runtime): Promise<number> {
-  const { runChecks, reportText } = await import("./tools/checkConnection.js");
+  const { runChecks, reportText } = await import("./domain/connectionCheck.js");
   const report = await runChecks(rt.services);
   const head = rt.sandboxInfo ? "(embedded sandbox: set VICIDIAL_URL to check a real VICIdial)\n" : "";
   const failed = report.checks.filter((c) => !c.ok).length;
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
     cfg = loadConfig(process.env);
     // Checked before anything starts, so a refused --http leaves no sandbox or port behind.
     if (cli.mode === "http") {
-      const { assertHttpExposureAllowed, resolveToken } = await import("./http.js");
+      const { assertHttpExposureAllowed, resolveToken } = await import("./entry/http.js");
       assertHttpExposureAllowed(cli.host, resolveToken({}));
     }
   } catch (err) {
@@ -172,7 +172,7 @@ async function main(): Promise<void> {
     process.exit(code);
   }
   if (cli.mode === "http") {
-    const { runHttp } = await import("./http.js");
+    const { runHttp } = await import("./entry/http.js");
     try {
       await runHttp(rt.services, {
         host: cli.host,

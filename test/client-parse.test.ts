@@ -6,8 +6,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { classifyLine } from "../src/client/catalogue.js";
-import { ToolError } from "../src/client/errors.js";
-import type { HttpResponse } from "../src/client/http.js";
 import {
   parseAdminAnswer,
   parseAltModeProbe,
@@ -17,6 +15,8 @@ import {
   parseCampaignUpdate,
   parseVersion,
 } from "../src/client/parse.js";
+import type { HttpResponse } from "../src/client/transport.js";
+import { ToolError } from "../src/shared/errors.js";
 
 const API_CT = "text/html; charset=utf-8";
 const res = (body: string, status = 200): HttpResponse => ({ status, contentType: API_CT, body });

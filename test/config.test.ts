@@ -1,6 +1,6 @@
 /** Configuration exactly as the contract's table; a bad value is one stderr line and exit 2. */
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.js";
+import { ConfigError, loadConfig } from "../src/config/env.js";
 import { runCli } from "./helpers/harness.js";
 
 const real = { VICIDIAL_URL: "https://dialer.example.com", VICIDIAL_USER: "apiuser", VICIDIAL_PASS: "apipass8" };

@@ -7,7 +7,7 @@ import {
   normaliseStatuses,
   sameStatusSet,
   unsendableStatusChars,
-} from "../src/core/fields.js";
+} from "../src/domain/fields.js";
 import { refusal } from "./helpers/assertions.js";
 
 describe("normaliseStatuses", () => {

@@ -7,7 +7,7 @@ import {
   KNOWN_VARIABLES,
   phpUrlencode,
   VARIABLE_REFERENCE,
-} from "../src/core/templateVars.js";
+} from "../src/domain/templateVars.js";
 import { refusal } from "./helpers/assertions.js";
 
 const noCreds = { allowCredentialVariables: false };

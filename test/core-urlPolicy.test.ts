@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hostAllowed, prepareAltUrl, stripLikeVicidial, type UrlPolicy } from "../src/core/urlPolicy.js";
+import { hostAllowed, prepareAltUrl, stripLikeVicidial, type UrlPolicy } from "../src/domain/urlPolicy.js";
 import { refusal } from "./helpers/assertions.js";
 
 const open: UrlPolicy = { requireHttps: false, allowedHosts: null };

@@ -9,8 +9,8 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ERROR_CODES } from "../src/client/errors.js";
 import { defaultSeed, type Sandbox, startSandbox } from "../src/sandbox/index.js";
+import { ERROR_CODES } from "../src/shared/errors.js";
 import { ALL_TOOLS } from "../src/tools/index.js";
 import { describeLog, startCrmStub, writeRequests } from "./faults-helpers.js";
 import { toolArgs } from "./fuzz-args.js";

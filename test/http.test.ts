@@ -8,10 +8,10 @@ import http from "node:http";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.js";
-import { type RunningHttp, startHttp } from "../src/http.js";
+import { ConfigError, loadConfig } from "../src/config/env.js";
+import { createServices, type Services } from "../src/domain/runtime.js";
+import { type RunningHttp, startHttp } from "../src/entry/http.js";
 import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
-import { createServices, type Services } from "../src/services.js";
 import { call, DIST_ENTRY, ROOT, runCli } from "./helpers/harness.js";
 
 const TOKEN = "test-token-0123456789abcdef";

@@ -13,7 +13,7 @@ import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SERVER_NAME, SERVER_VERSION } from "../src/server.js";
+import { SERVER_NAME, SERVER_VERSION } from "../src/server/createServer.js";
 import { call, DIST_ENTRY, ROOT } from "./helpers/harness.js";
 
 const exec = promisify(execFile);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ALT_URLS_TEMPLATE, URL_VARIABLES_URI } from "../src/resources.js";
+import { ALT_URLS_TEMPLATE, URL_VARIABLES_URI } from "../src/server/resources.js";
 import { type InProcess, inProcess } from "./helpers/harness.js";
 
 function textOf(r: { contents: { text?: unknown; blob?: unknown }[] }): string {

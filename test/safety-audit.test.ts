@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { defaultStateDir, loadConfig } from "../src/config.js";
+import { defaultStateDir, loadConfig } from "../src/config/env.js";
 import { ALL_TOOLS } from "../src/tools/index.js";
 import { call, type InProcess } from "./helpers/harness.js";
 import { open, SECRET } from "./safety-helpers.js";

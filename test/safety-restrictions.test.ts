@@ -5,7 +5,7 @@
  * refuse URLs before any request, each with the fix.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.js";
+import { ConfigError, loadConfig } from "../src/config/env.js";
 import { ALL_TOOLS } from "../src/tools/index.js";
 import { call, type InProcess } from "./helpers/harness.js";
 import { open } from "./safety-helpers.js";

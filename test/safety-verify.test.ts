@@ -5,9 +5,9 @@
  * trap (facts §3): VICIdial applying a change to another row is caught.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { ToolError } from "../src/client/errors.js";
-import type { AltUrl } from "../src/core/altUrl.js";
-import { assertSameRow, verifyStored } from "../src/tools/altUrlOps.js";
+import { assertSameRow, verifyStored } from "../src/domain/writeSteps.js";
+import { ToolError } from "../src/shared/errors.js";
+import type { AltUrl } from "../src/shared/model.js";
 import { call, type InProcess } from "./helpers/harness.js";
 import { direct, open, storedRows, waitFor } from "./safety-helpers.js";
 

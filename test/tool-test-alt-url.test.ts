@@ -2,8 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { classifyAddress } from "../src/domain/addressPolicy.js";
+import { createAltUrlTester, USER_AGENT } from "../src/domain/prober.js";
 import { defaultSeed } from "../src/sandbox/index.js";
-import { classifyAddress, createAltUrlTester, USER_AGENT } from "../src/tools/testAltUrl.js";
 import { call, type InProcess, inProcess } from "./helpers/harness.js";
 
 interface Target {

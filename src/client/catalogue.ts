@@ -1,10 +1,10 @@
 /**
- * Every VICIdial message this project can meet (vicidial-api.md, plus the
+ * Every VICIdial message this project can meet (docs/vicidial-behaviour.md, plus the
  * four a popular tutorial quotes) mapped to a contract error code, with the
  * cause and the fix an administrator can act on. The line itself travels in
  * `vicidial_response`, after redaction by the caller.
  */
-import { type ErrorCode, ToolError } from "./errors.js";
+import { type ErrorCode, ToolError } from "../shared/errors.js";
 
 interface Entry {
   match: RegExp;

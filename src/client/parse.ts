@@ -1,13 +1,14 @@
 /**
  * VICIdial answers HTTP 200 for nearly everything, errors included, in plain
- * text lines. These functions turn each answer shape of vicidial-api.md into
+ * text lines. These functions turn each answer shape of docs/vicidial-behaviour.md into
  * data or a ToolError; anything unrecognised is UNEXPECTED_RESPONSE, never a
  * guess and never a crash.
  */
-import type { RawAltUrlRow } from "../core/altUrl.js";
+
+import type { ToolError } from "../shared/errors.js";
+import type { RawAltUrlRow } from "../shared/model.js";
 import { classifyLine, firstLine, serverFault, unexpected, vicidialError } from "./catalogue.js";
-import type { ToolError } from "./errors.js";
-import type { HttpResponse } from "./http.js";
+import type { HttpResponse } from "./transport.js";
 
 export const ALT_URL_FIELDS = [
   "url_id",

@@ -7,10 +7,11 @@
  * succeeded only one request is in flight, and after an authentication
  * failure (or a lock or IP block) nothing more is sent until restart.
  */
-import type { UrlType } from "../core/altUrl.js";
-import { ToolError } from "./errors.js";
-import { type HttpRequest, type HttpResponse, HttpTransport, TransportError } from "./http.js";
-import { Limiter } from "./limiter.js";
+
+import { Limiter } from "../shared/concurrency.js";
+import { ToolError } from "../shared/errors.js";
+import type { UrlType } from "../shared/model.js";
+import { Redactor } from "../shared/redact.js";
 import {
   type AdminOutcome,
   type CampaignRow,
@@ -25,7 +26,7 @@ import {
   type UpdateOutcome,
   type VersionInfo,
 } from "./parse.js";
-import { Redactor } from "./redact.js";
+import { type HttpRequest, type HttpResponse, HttpTransport, TransportError } from "./transport.js";
 
 export const API_PATH = "/vicidial/non_agent_api.php";
 export const ADMIN_PATH = "/vicidial/admin_url_multi.php";

@@ -1,7 +1,7 @@
 /**
  * Public API of the embedded VICIdial 2.14 sandbox: a fake
  * non_agent_api.php and admin_url_multi.php over real HTTP, faithful to
- * /work/shared/vicidial-api.md and the recorded transcript.
+ * VICIdial 2.14 behaviour (docs/vicidial-behaviour.md) and the recorded transcripts.
  */
 
 export { defaultSeed, seedFromTranscript } from "./seed.js";

@@ -7,19 +7,19 @@
  * source are deleted, after one confirmation covering every target.
  */
 import { z } from "zod";
-import { invalidInput, ToolError } from "../client/errors.js";
 import type { PlannedRequest } from "../client/vicidial.js";
-import type { AltUrl, UrlType } from "../core/altUrl.js";
-import { checkDescription, unsendableStatusChars } from "../core/fields.js";
-import { checkTemplate } from "../core/templateVars.js";
-import { prepareAltUrl } from "../core/urlPolicy.js";
-import type { Services } from "../services.js";
-import { confirmWithPerson, type Desired, readAltUrls } from "./altUrlOps.js";
-import { withWarnings } from "./format.js";
-import { defineTool, errorSchema, type ToolContext } from "./framework.js";
-import { deleteRowAudited } from "./removeRow.js";
-import { campaignId, changesSchema, dryRun, plannedRequestSchema, urlType, warningsSchema } from "./schemas.js";
-import { applyDesired } from "./setAltUrl.js";
+import { checkDescription, unsendableStatusChars } from "../domain/fields.js";
+import { deleteRowAudited } from "../domain/removeRow.js";
+import type { Services } from "../domain/runtime.js";
+import { checkTemplate } from "../domain/templateVars.js";
+import { prepareAltUrl } from "../domain/urlPolicy.js";
+import { applyDesired } from "../domain/writer.js";
+import { type Desired, readAltUrls } from "../domain/writeSteps.js";
+import { invalidInput, ToolError } from "../shared/errors.js";
+import type { AltUrl, UrlType } from "../shared/model.js";
+import { defineTool, errorSchema, type ToolContext } from "./shared/define.js";
+import { withWarnings } from "./shared/format.js";
+import { campaignId, changesSchema, dryRun, plannedRequestSchema, urlType, warningsSchema } from "./shared/schemas.js";
 
 const TOOL = "copy_alt_urls";
 
@@ -363,8 +363,7 @@ export const copyAltUrls = defineTool({
           (r) => `- Alt URL ${r.id} (${r.active ? "active" : "inactive"}, statuses ${r.statuses.join(" ") || "none"}): ${r.url}`,
         ),
       ]);
-      await confirmWithPerson(
-        ctx,
+      await ctx.confirm(
         `Copy campaign ${src.id}'s ${type} Alt URLs with replace. These rows have no match in ${src.id} and will be DELETED (this cannot be undone in VICIdial):\n${lines.join("\n")}`,
       );
     }
@@ -390,7 +389,7 @@ export const copyAltUrls = defineTool({
               result = targetResult(plan.campaign, [], asToolError(err, s));
             }
           }
-          await reportProgress(ctx, ++done, total, `${result.campaign_id}: ${result.ok ? "done" : `failed (${result.error?.code})`}`);
+          await ctx.progress(++done, total, `${result.campaign_id}: ${result.ok ? "done" : `failed (${result.error?.code})`}`);
           return result;
         }),
       )
@@ -414,16 +413,6 @@ export const copyAltUrls = defineTool({
     };
   },
 });
-
-async function reportProgress(ctx: ToolContext, progress: number, total: number, message: string): Promise<void> {
-  const token = ctx.extra._meta?.progressToken;
-  if (token === undefined) return;
-  try {
-    await ctx.extra.sendNotification({ method: "notifications/progress", params: { progressToken: token, progress, total, message } });
-  } catch (err) {
-    ctx.services.log.warn(`${TOOL}: could not send a progress notification: ${(err as Error).message}`);
-  }
-}
 
 function summarize(source: string, type: string, count: number, results: TargetResult[], dry: boolean): string {
   const ok = results.filter((r) => r.ok).length;

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { assertWritable, confirmWithPerson, findById, readAltUrls } from "./altUrlOps.js";
-import { describeRow } from "./format.js";
-import { defineTool } from "./framework.js";
-import { deleteRowAudited } from "./removeRow.js";
-import { altUrlId, altUrlSchema, campaignId, dryRun, plannedRequestSchema, urlType, warningsSchema } from "./schemas.js";
+import { deleteRowAudited } from "../domain/removeRow.js";
+import { assertWritable, findById, readAltUrls } from "../domain/writeSteps.js";
+import { defineTool } from "./shared/define.js";
+import { describeRow } from "./shared/format.js";
+import { altUrlId, altUrlSchema, campaignId, dryRun, plannedRequestSchema, urlType, warningsSchema } from "./shared/schemas.js";
 
 export const deleteAltUrl = defineTool({
   name: "delete_alt_url",
@@ -33,8 +33,7 @@ export const deleteAltUrl = defineTool({
         s.client.planDelete(campaign, a.url_type, row.id),
       ];
       if (a.dry_run) return { row, requests };
-      await confirmWithPerson(
-        ctx,
+      await ctx.confirm(
         `Delete ${describeRow(row)}?\nURL: ${row.url}\nThis cannot be undone in VICIdial (the row is returned so it can be recreated).`,
       );
       const done = await deleteRowAudited(s, "delete_alt_url", campaign, a.url_type, row);

@@ -1,14 +1,14 @@
 import { z } from "zod";
-import { ToolError } from "../client/errors.js";
-import type { TransportError } from "../client/http.js";
-import { ALL_STATUSES, type AltUrl } from "../core/altUrl.js";
-import { checkTemplate } from "../core/templateVars.js";
-import { prepareAltUrl } from "../core/urlPolicy.js";
-import { audited, confirmWithPerson, isUnknownOutcome, notApplied, readAltUrls, stillUnknown } from "./altUrlOps.js";
-import { withWarnings } from "./format.js";
-import { defineTool } from "./framework.js";
-import { altUrlSchema, campaignId, dryRun, plannedRequestSchema, warningsSchema } from "./schemas.js";
-import { applyDesired } from "./setAltUrl.js";
+import type { TransportError } from "../client/transport.js";
+import { checkTemplate } from "../domain/templateVars.js";
+import { prepareAltUrl } from "../domain/urlPolicy.js";
+import { applyDesired } from "../domain/writer.js";
+import { audited, isUnknownOutcome, notApplied, readAltUrls, stillUnknown } from "../domain/writeSteps.js";
+import { ToolError } from "../shared/errors.js";
+import { ALL_STATUSES, type AltUrl } from "../shared/model.js";
+import { defineTool } from "./shared/define.js";
+import { withWarnings } from "./shared/format.js";
+import { altUrlSchema, campaignId, dryRun, plannedRequestSchema, warningsSchema } from "./shared/schemas.js";
 
 const PRESERVED_DESCRIPTION = "Previous Dispo Call URL kept when switching to ALT";
 
@@ -114,8 +114,7 @@ export const enableAltUrlMode = defineTool({
         }
         return { action: "updated" as const, preserved: null, requests };
       }
-      await confirmWithPerson(
-        ctx,
+      await ctx.confirm(
         `Switch campaign ${campaign}'s Dispo Call URL to ALT? Its current Dispo Call URL will be overwritten` +
           (preserve ? ` and re-added as an Alt URL for every status: ${preserve}` : " and NOT kept (no preserve_url was given)") +
           ".",

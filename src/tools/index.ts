@@ -3,12 +3,12 @@ import { checkConnection } from "./checkConnection.js";
 import { copyAltUrls } from "./copyAltUrls.js";
 import { deleteAltUrl } from "./deleteAltUrl.js";
 import { enableAltUrlMode } from "./enableAltUrlMode.js";
-import type { ToolDefinition } from "./framework.js";
 import { listAltUrls } from "./listAltUrls.js";
 import { listCampaigns } from "./listCampaigns.js";
 import { previewDispoUrls } from "./previewDispoUrls.js";
 import { disableAltUrl, enableAltUrl } from "./setActive.js";
 import { setAltUrl } from "./setAltUrl.js";
+import type { ToolDefinition } from "./shared/define.js";
 import { testAltUrl } from "./testAltUrl.js";
 
 export const ALL_TOOLS: ToolDefinition[] = [

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { readAltUrls } from "./altUrlOps.js";
-import { altUrlTable, withWarnings } from "./format.js";
-import { defineTool } from "./framework.js";
-import { altUrlSchema, campaignId, urlType, warningsSchema } from "./schemas.js";
+import { readAltUrls } from "../domain/writeSteps.js";
+import { defineTool } from "./shared/define.js";
+import { altUrlTable, withWarnings } from "./shared/format.js";
+import { altUrlSchema, campaignId, urlType, warningsSchema } from "./shared/schemas.js";
 
 export const listAltUrls = defineTool({
   name: "list_alt_urls",

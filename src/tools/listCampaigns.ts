@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTool } from "./framework.js";
+import { defineTool } from "./shared/define.js";
 
 export const listCampaigns = defineTool({
   name: "list_campaigns",

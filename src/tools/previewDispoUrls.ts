@@ -5,12 +5,12 @@
  * fires none of its Alt URLs, so that is stated before anything else.
  */
 import { z } from "zod";
-import { ToolError } from "../client/errors.js";
-import { type FiringRow, previewFiring, type SkippedRow, type SkipReason } from "../core/firing.js";
-import { readAltUrls } from "./altUrlOps.js";
-import { withWarnings } from "./format.js";
-import { defineTool } from "./framework.js";
-import { campaignId, warningsSchema } from "./schemas.js";
+import { type FiringRow, previewFiring, type SkippedRow, type SkipReason } from "../domain/firing.js";
+import { readAltUrls } from "../domain/writeSteps.js";
+import { ToolError } from "../shared/errors.js";
+import { defineTool } from "./shared/define.js";
+import { withWarnings } from "./shared/format.js";
+import { campaignId, warningsSchema } from "./shared/schemas.js";
 
 const SKIP_CODES = [
   "inactive",

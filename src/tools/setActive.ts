@@ -3,11 +3,20 @@
  * the value; the write itself is set_alt_url's (read back, verify, reconcile).
  */
 import { z } from "zod";
-import { findById, readAltUrls } from "./altUrlOps.js";
-import { describeRow, withWarnings } from "./format.js";
-import { defineTool } from "./framework.js";
-import { altUrlId, altUrlSchema, campaignId, changesSchema, dryRun, plannedRequestSchema, urlType, warningsSchema } from "./schemas.js";
-import { applyDesired } from "./setAltUrl.js";
+import { applyDesired } from "../domain/writer.js";
+import { findById, readAltUrls } from "../domain/writeSteps.js";
+import { defineTool } from "./shared/define.js";
+import { describeRow, withWarnings } from "./shared/format.js";
+import {
+  altUrlId,
+  altUrlSchema,
+  campaignId,
+  changesSchema,
+  dryRun,
+  plannedRequestSchema,
+  urlType,
+  warningsSchema,
+} from "./shared/schemas.js";
 
 function makeSetActive(active: boolean) {
   const verb = active ? "enable" : "disable";

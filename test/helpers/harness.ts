@@ -13,10 +13,10 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { ElicitRequestSchema, type ElicitResult } from "@modelcontextprotocol/sdk/types.js";
-import { loadConfig } from "../../src/config.js";
+import { loadConfig } from "../../src/config/env.js";
+import { createServices, type Services } from "../../src/domain/runtime.js";
 import { type Sandbox, type SandboxOptions, startSandbox } from "../../src/sandbox/index.js";
-import { createServer } from "../../src/server.js";
-import { createServices, type Services } from "../../src/services.js";
+import { createServer } from "../../src/server/createServer.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const DIST_ENTRY = path.join(ROOT, "dist", "index.js");

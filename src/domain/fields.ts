@@ -1,12 +1,12 @@
 /**
  * Checks for the editable Alt URL fields other than the address.
  *
- * VICIdial silently drops characters it does not keep (vicidial-api.md §6),
+ * VICIdial silently drops characters it does not keep (docs/vicidial-behaviour.md §6),
  * so a value that would be altered is refused here, naming the characters,
  * instead of being stored differently from what the person asked for.
  */
-import { invalidInput } from "../client/errors.js";
-import { ALL_STATUSES } from "./altUrl.js";
+import { invalidInput } from "../shared/errors.js";
+import { ALL_STATUSES } from "../shared/model.js";
 import { describeChar } from "./urlPolicy.js";
 
 /** Column sizes (§2/§3). */

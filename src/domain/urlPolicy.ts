@@ -3,13 +3,13 @@
  *
  * VICIdial URL-decodes every field once and then silently drops every
  * character outside `letters digits space - % = + . : / @ ? & _` from
- * url_address (vicidial-api.md §6). So whatever we hand to the client (which
+ * url_address (docs/vicidial-behaviour.md §6). So whatever we hand to the client (which
  * encodes it once on the wire) must already consist of those characters only,
  * or the stored URL differs from the one the person asked for. We fix what can
  * be fixed without changing the meaning (percent-encoding in the path and
  * query, with a warning each) and refuse the rest with a corrected value.
  */
-import { invalidInput } from "../client/errors.js";
+import { invalidInput } from "../shared/errors.js";
 
 export interface UrlPolicy {
   /** VICIDIAL_REQUIRE_HTTPS: refuse plain http:// Alt URLs. */

@@ -2,7 +2,7 @@
  * Logs go to stderr only: in stdio mode stdout carries JSON-RPC and nothing
  * else. Every line passes through the redactor.
  */
-import type { Redactor } from "./client/redact.js";
+import type { Redactor } from "./redact.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };

@@ -1,4 +1,4 @@
-/** The Alt URL as every tool reports it (contract: product.md, "An Alt URL in results"). */
+/** The Alt URL as every tool reports it (docs/contract.md, "An Alt URL in results"). */
 export const URL_TYPES = ["dispo", "start", "noagent"] as const;
 export type UrlType = (typeof URL_TYPES)[number];
 

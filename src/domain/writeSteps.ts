@@ -4,14 +4,14 @@
  * reconcile a write whose outcome is unknown, ask the person to confirm, and
  * record the audit line.
  */
-import { ToolError } from "../client/errors.js";
-import { TransportError } from "../client/http.js";
+
+import { TransportError } from "../client/transport.js";
 import type { AltUrlFields } from "../client/vicidial.js";
-import { type AltUrl, byRank, toAltUrl, type UrlType } from "../core/altUrl.js";
-import type { AuditEntry } from "../core/audit.js";
-import { sameStatusSet, unsendableStatusChars } from "../core/fields.js";
-import type { Services } from "../services.js";
-import type { ToolContext } from "./framework.js";
+import { ToolError } from "../shared/errors.js";
+import { type AltUrl, byRank, toAltUrl, type UrlType } from "../shared/model.js";
+import type { AuditEntry } from "./audit.js";
+import { sameStatusSet, unsendableStatusChars } from "./fields.js";
+import type { Services } from "./runtime.js";
 
 /** The editable values of a row as the contract names them. */
 export interface Desired {
@@ -191,40 +191,6 @@ export function notApplied(err: TransportError, what: string): ToolError {
         : "It is safe to call again once VICIdial answers normally.",
     retryable: true,
     vicidialResponse: err.vicidialResponse,
-  });
-}
-
-/**
- * Ask the person through MCP elicitation when the client can; a decline or
- * cancel is DECLINED and nothing changes. Clients without elicitation rely on
- * the tool's destructive hint for their own confirmation.
- */
-export async function confirmWithPerson(ctx: ToolContext, message: string): Promise<"confirmed" | "not_asked"> {
-  const caps = ctx.server.server.getClientCapabilities();
-  if (!caps?.elicitation) return "not_asked";
-  let answer: { action: string; content?: Record<string, unknown> };
-  try {
-    answer = await ctx.server.server.elicitInput({
-      message,
-      requestedSchema: {
-        type: "object",
-        properties: { confirm: { type: "boolean", title: "Go ahead", description: "Tick to make this change in VICIdial" } },
-        required: ["confirm"],
-      },
-    });
-  } catch (err) {
-    throw declined(`the confirmation request failed (${(err as Error).message})`);
-  }
-  if (answer.action === "accept" && answer.content?.confirm === true) return "confirmed";
-  throw declined(answer.action === "accept" ? "the box was not ticked" : `the person chose ${answer.action}`);
-}
-
-function declined(why: string): ToolError {
-  return new ToolError({
-    code: "DECLINED",
-    message: `Not confirmed: ${why}. Nothing was changed.`,
-    cause: "This change needs the person's confirmation and did not get it.",
-    fix: "Ask the person whether they want the change; call again only if they do.",
   });
 }
 

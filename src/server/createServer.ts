@@ -4,12 +4,12 @@
  * (src/index.ts for stdio, src/http.ts for Streamable HTTP).
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import type { Services } from "../domain/runtime.js";
+import { ALL_TOOLS } from "../tools/index.js";
 import { registerPrompts } from "./prompts.js";
+import { registerTool } from "./registerTool.js";
 import { registerResources } from "./resources.js";
-import type { Services } from "./services.js";
-import { registerTool, useOwnInputValidation } from "./tools/framework.js";
-import { ALL_TOOLS } from "./tools/index.js";
+import { lenientCompletions, useOwnInputValidation } from "./sdkInternals.js";
 
 export const SERVER_NAME = "vicidial-alturl-mcp";
 export const SERVER_VERSION = "0.1.0";
@@ -42,29 +42,4 @@ export function createServer(services: Services): McpServer {
   registerPrompts(server, services);
   lenientCompletions(server);
   return server;
-}
-
-type Handler = (request: unknown, extra: unknown) => Promise<unknown>;
-
-/**
- * A completion request for a prompt or resource template this server does
- * not have gets "no suggestions" rather than an error: completion is a typing
- * aid, and the MCP conformance suite asks exactly this (for its reference
- * server's prompt) and expects an empty list. Other errors pass through.
- */
-function lenientCompletions(server: McpServer): void {
-  const handlers = (server.server as unknown as { _requestHandlers?: Map<string, Handler> })._requestHandlers;
-  const original = handlers?.get("completion/complete");
-  if (!handlers || !original)
-    throw new Error("@modelcontextprotocol/sdk changed how request handlers are kept; update lenientCompletions in src/server.ts");
-  handlers.set("completion/complete", async (request, extra) => {
-    try {
-      return await original(request, extra);
-    } catch (err) {
-      if (err instanceof McpError && err.code === ErrorCode.InvalidParams && / not found$/.test(err.message)) {
-        return { completion: { values: [], total: 0, hasMore: false } };
-      }
-      throw err;
-    }
-  });
 }

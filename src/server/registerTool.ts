@@ -1,73 +1,33 @@
 /**
- * A tool is one declarative definition: name, description for a colleague
- * who has never seen VICIdial, input and output schema, all four annotation
- * hints, and a handler. `registerTool` wraps the handler so every result has
- * structuredContent plus a short text, every failure has the contract's error
- * shape, and arguments are validated here (not by the SDK) so bad input gets
- * INVALID_INPUT naming the field and the fix.
+ * Registers a tool definition with the SDK. The wrapper validates arguments
+ * itself (not the SDK) so bad input gets INVALID_INPUT naming the field and
+ * the fix; every result has structuredContent plus a short text; every failure
+ * has the contract's error shape; secrets are masked on the way out.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { ERROR_CODES, type ErrorPayload, ToolError } from "../client/errors.js";
-import type { Services } from "../services.js";
+import type { Services } from "../domain/runtime.js";
+import { type ErrorPayload, ToolError } from "../shared/errors.js";
+import { fullOutputSchema, type ToolContext, type ToolDefinition } from "../tools/shared/define.js";
+import { confirmWithPerson } from "./confirm.js";
 
-export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
-export interface ToolAnnotations {
-  readOnlyHint: boolean;
-  destructiveHint: boolean;
-  idempotentHint: boolean;
-  openWorldHint: boolean;
-}
-
-export interface ToolContext {
-  services: Services;
-  server: McpServer;
-  extra: Extra;
-}
-
-export interface ToolOutput {
-  structured: Record<string, unknown>;
-  text: string;
-}
-
-export interface ToolDefinition<S extends z.ZodRawShape = z.ZodRawShape> {
-  name: string;
-  title: string;
-  description: string;
-  inputSchema: S;
-  /** Success fields; the wrapper adds `sandbox` and `error` and makes them optional. */
-  outputSchema: z.ZodRawShape;
-  annotations: ToolAnnotations;
-  /** Not registered in read-only mode. */
-  write: boolean;
-  handler(args: z.infer<z.ZodObject<S>>, ctx: ToolContext): Promise<ToolOutput>;
-}
-
-export function defineTool<S extends z.ZodRawShape>(def: ToolDefinition<S>): ToolDefinition<S> {
-  return def;
-}
-
-export const errorSchema = z.object({
-  code: z.enum(ERROR_CODES).describe("Stable error code"),
-  message: z.string().describe("What happened"),
-  cause: z.string().describe("Why, in the administrator's words"),
-  fix: z.string().describe("What to do about it"),
-  retryable: z.boolean().describe("True only when calling again may succeed"),
-  vicidial_response: z.string().nullable().describe("VICIdial's own answer, secrets removed"),
-  field: z.string().optional().describe("For INVALID_INPUT: the argument at fault"),
-});
-
-/** Every output admits the error shape (clients validate even when isError is true). */
-export function fullOutputSchema(shape: z.ZodRawShape): z.ZodRawShape {
-  const optional: Record<string, z.ZodType> = {};
-  for (const [k, v] of Object.entries(shape)) optional[k] = (v as z.ZodType).optional();
+function toolContext(server: McpServer, services: Services, extra: Extra, tool: string): ToolContext {
   return {
-    sandbox: z.boolean().describe("True when talking to the embedded sandbox, not a real VICIdial"),
-    ...optional,
-    error: errorSchema.optional().describe("Present when the call failed"),
+    services,
+    confirm: (message) => confirmWithPerson(server, message),
+    async progress(progress, total, message) {
+      const token = extra._meta?.progressToken;
+      if (token === undefined) return;
+      try {
+        await extra.sendNotification({ method: "notifications/progress", params: { progressToken: token, progress, total, message } });
+      } catch (err) {
+        services.log.warn(`${tool}: could not send a progress notification: ${(err as Error).message}`);
+      }
+    },
   };
 }
 
@@ -140,7 +100,7 @@ export function registerTool(server: McpServer, services: Services, def: ToolDef
           const issues = parsed.error.issues;
           throw describeIssue(issues.find((i) => i.code === "unrecognized_keys") ?? issues[0]!);
         }
-        const out = await def.handler(parsed.data as never, { services, server, extra });
+        const out = await def.handler(parsed.data as never, toolContext(server, services, extra, def.name));
         const structured = services.redactor.value({ sandbox, ...out.structured });
         const text = services.redactor.text(sandbox ? `${out.text}\n(sandbox: not a real VICIdial)` : out.text);
         return { content: [{ type: "text" as const, text }], structuredContent: structured };
@@ -159,18 +119,4 @@ export function registerTool(server: McpServer, services: Services, def: ToolDef
       }
     },
   );
-}
-
-/**
- * The SDK validates arguments itself and answers with a bare text error; we
- * validate in the wrapper instead so the answer carries INVALID_INPUT with
- * the field and the fix. The registered schemas still describe every field
- * in tools/list. (test/framework.test.ts fails if the SDK changes this hook.)
- */
-export function useOwnInputValidation(server: McpServer): void {
-  const target = server as unknown as { validateToolInput?: unknown };
-  if (typeof target.validateToolInput !== "function") {
-    throw new Error("@modelcontextprotocol/sdk no longer has McpServer.validateToolInput; update src/tools/framework.ts");
-  }
-  target.validateToolInput = async (_tool: unknown, args: unknown) => args ?? {};
 }

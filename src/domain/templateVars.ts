@@ -1,11 +1,11 @@
 /**
- * Template variables `--A--name--B--` in an Alt URL (vicidial-api.md §8).
+ * Template variables `--A--name--B--` in an Alt URL (docs/vicidial-behaviour.md §8).
  *
  * VICIdial replaces them (case-insensitively) before fetching the URL. A
  * malformed marker is sent literally, so it is an error here; an unknown name
  * may be a custom list field, so it is only a warning.
  */
-import { invalidInput } from "../client/errors.js";
+import { invalidInput } from "../shared/errors.js";
 
 export type VariableGroup = "lead" | "agent" | "call" | "disposition" | "custom" | "unknown";
 

@@ -4,12 +4,13 @@
  * the admin page); every lost answer is settled by listing again, never by
  * resending, and an error says exactly which state the row was left in.
  */
-import { ToolError } from "../client/errors.js";
-import type { TransportError } from "../client/http.js";
+
 import type { AdminOutcome } from "../client/parse.js";
-import type { AltUrl, UrlType } from "../core/altUrl.js";
-import type { Services } from "../services.js";
-import { assertSameRow, audited, isUnknownOutcome, notApplied, readAltUrls, stillUnknown } from "./altUrlOps.js";
+import type { TransportError } from "../client/transport.js";
+import { ToolError } from "../shared/errors.js";
+import type { AltUrl, UrlType } from "../shared/model.js";
+import type { Services } from "./runtime.js";
+import { assertSameRow, audited, isUnknownOutcome, notApplied, readAltUrls, stillUnknown } from "./writeSteps.js";
 
 /** The row was switched off, then the delete failed: say so, with how to finish. */
 function stoppedAfterDisable(row: AltUrl, err: ToolError, finish: string): ToolError {

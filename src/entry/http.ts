@@ -9,9 +9,9 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { ConfigError, isLoopbackHost } from "./config.js";
-import { createServer } from "./server.js";
-import type { Services } from "./services.js";
+import { ConfigError, isLoopbackHost } from "../config/env.js";
+import type { Services } from "../domain/runtime.js";
+import { createServer } from "../server/createServer.js";
 
 export interface HttpOptions {
   host: string;

@@ -4,9 +4,10 @@
  * canonical id from campaigns_list. VICIDIAL_ALLOWED_CAMPAIGNS is applied here,
  * before any request is sent.
  */
-import { ToolError } from "../client/errors.js";
+
 import type { CampaignRow } from "../client/parse.js";
 import type { VicidialClient } from "../client/vicidial.js";
+import { ToolError } from "../shared/errors.js";
 
 const CACHE_MS = 30_000;
 

@@ -1,11 +1,11 @@
 /**
  * Which Alt URLs VICIdial would fetch for one disposition (the engine behind
- * `preview_dispo_urls`), following vicidial-api.md §2: active dispo rows in
+ * `preview_dispo_urls`), following docs/vicidial-behaviour.md §2: active dispo rows in
  * ascending rank; a row fires when its statuses hold `---ALL---` or the exact
  * (case-sensitive) status, its lists are empty or hold the lead's list, and
  * the talk time reaches url_call_length. Empty statuses never fire.
  */
-import { ALL_STATUSES, type AltUrl, byRank } from "./altUrl.js";
+import { ALL_STATUSES, type AltUrl, byRank } from "../shared/model.js";
 import { fillTemplate } from "./templateVars.js";
 
 export interface FiringInput {

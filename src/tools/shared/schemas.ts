@@ -1,6 +1,6 @@
-/** Argument and result schemas shared by several tools (contract: product.md, "Tools"). */
+/** Argument and result schemas shared by several tools (docs/contract.md, "Tools"). */
 import { z } from "zod";
-import { URL_TYPES } from "../core/altUrl.js";
+import { URL_TYPES } from "../../shared/model.js";
 
 export const campaignId = z
   .string()

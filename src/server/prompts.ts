@@ -6,7 +6,7 @@
 import { completable } from "@modelcontextprotocol/sdk/server/completable.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import type { Services } from "./services.js";
+import type { Services } from "../domain/runtime.js";
 
 function campaignArg(s: Services) {
   return completable(z.string().describe('The VICIdial campaign id, e.g. "2001"'), async (value) => {

@@ -5,7 +5,7 @@
  */
 import { appendFile, mkdir } from "node:fs/promises";
 import path from "node:path";
-import type { Redactor } from "../client/redact.js";
+import type { Redactor } from "../shared/redact.js";
 
 export interface AuditEntry {
   tool: string;

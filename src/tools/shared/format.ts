@@ -1,5 +1,5 @@
 /** The short human-readable text beside structuredContent. */
-import type { AltUrl } from "../core/altUrl.js";
+import type { AltUrl } from "../../shared/model.js";
 
 function cell(s: string): string {
   return s.replace(/\|/g, "\\|").replace(/\n/g, " ");

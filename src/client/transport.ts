@@ -5,8 +5,8 @@
  * unknown must be reconciled, never resent).
  */
 import type { Agent } from "undici";
-import { ToolError } from "./errors.js";
-import { Limiter } from "./limiter.js";
+import { Limiter } from "../shared/concurrency.js";
+import { ToolError } from "../shared/errors.js";
 
 export interface HttpResponse {
   status: number;

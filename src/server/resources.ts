@@ -5,11 +5,11 @@
  */
 import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
-import { ToolError } from "./client/errors.js";
-import { URL_TYPES, type UrlType } from "./core/altUrl.js";
-import { CREDENTIAL_VARIABLES, VARIABLE_REFERENCE } from "./core/templateVars.js";
-import type { Services } from "./services.js";
-import { readAltUrls } from "./tools/altUrlOps.js";
+import type { Services } from "../domain/runtime.js";
+import { CREDENTIAL_VARIABLES, VARIABLE_REFERENCE } from "../domain/templateVars.js";
+import { readAltUrls } from "../domain/writeSteps.js";
+import { ToolError } from "../shared/errors.js";
+import { URL_TYPES, type UrlType } from "../shared/model.js";
 
 export const ALT_URLS_TEMPLATE = "vicidial://campaigns/{campaign_id}/alt-urls/{url_type}";
 export const URL_VARIABLES_URI = "vicidial://reference/url-variables";

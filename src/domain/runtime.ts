@@ -3,13 +3,14 @@
  * the VICIdial client, the campaign directory, per-campaign write locks, the
  * audit log, the redactor and the logger.
  */
-import { KeyedMutex } from "./client/limiter.js";
-import type { Redactor } from "./client/redact.js";
-import { VicidialClient } from "./client/vicidial.js";
-import type { Config } from "./config.js";
-import { AuditLog } from "./core/audit.js";
-import { CampaignDirectory } from "./core/campaigns.js";
-import { createLogger, type Logger, type LogLevel } from "./log.js";
+
+import { VicidialClient } from "../client/vicidial.js";
+import type { Config } from "../config/env.js";
+import { KeyedMutex } from "../shared/concurrency.js";
+import { createLogger, type Logger, type LogLevel } from "../shared/log.js";
+import type { Redactor } from "../shared/redact.js";
+import { AuditLog } from "./audit.js";
+import { CampaignDirectory } from "./campaigns.js";
 
 export interface Services {
   config: Config;

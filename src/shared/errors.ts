@@ -1,5 +1,5 @@
 /**
- * The error shape every tool returns (contract: product.md, "Errors").
+ * The error shape every tool returns (docs/contract.md, "Errors").
  * `cause` and `fix` are written for a call-centre administrator: which screen,
  * which setting, which value.
  */

@@ -1,0 +1,32 @@
+/**
+ * The SDK internals this server relies on (src/server/sdkInternals.ts) are
+ * still there and still behave as assumed. When an SDK update breaks one,
+ * this fails with the name of the internal, before any client notices.
+ */
+import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { describe, expect, it } from "vitest";
+import { lenientCompletions, useOwnInputValidation, wrapRequestHandler } from "../src/server/sdkInternals.js";
+
+function server(): McpServer {
+  const s = new McpServer({ name: "t", version: "1" }, { capabilities: { tools: {}, completions: {} } });
+  s.registerTool("t", { inputSchema: {} }, async () => ({ content: [] }));
+  // A template with completion makes the SDK install its completion/complete handler.
+  const template = new ResourceTemplate("x://{id}", { list: undefined, complete: { id: () => ["a"] } });
+  s.registerResource("r", template, {}, async () => ({ contents: [] }));
+  return s;
+}
+
+describe("SDK internals", () => {
+  it("McpServer.validateToolInput exists and can be replaced", () => {
+    const s = server();
+    expect(typeof (s as unknown as { validateToolInput: unknown }).validateToolInput).toBe("function");
+    expect(() => useOwnInputValidation(s)).not.toThrow();
+  });
+
+  it("the request handler table holds tools/call and completion/complete", () => {
+    const s = server();
+    expect(() => wrapRequestHandler(s, "tools/call", (h) => h)).not.toThrow();
+    expect(() => lenientCompletions(s)).not.toThrow();
+    expect(() => wrapRequestHandler(s, "no/such/method", (h) => h)).toThrow(/update src\/server\/sdkInternals\.ts/);
+  });
+});
