@@ -4,11 +4,8 @@
  * Alt URL form and the footer. Only the shape matters to clients: the
  * outcome message sits inside 55 to 70 KB of markup, as on a real system.
  */
-import type { SandboxAltUrl } from "./types.js";
-
 export const ADMIN_VERSION = "2.14-9";
 export const ADMIN_BUILD = "220222-1959";
-const SELF = "/vicidial/admin_url_multi.php";
 
 const NAV: [string, string, string[]][] = [
   [
@@ -386,8 +383,20 @@ function navigation(user: string, fullName: string): string {
   return out.join("\n");
 }
 
-/** The page up to and including the admin header (real pages are about 55 KB here). */
-export function adminPageHead(campaignId: string, campaignName: string, user: string, fullName: string): string {
+export interface AdminHeadOptions {
+  /** "<id> - <name>", after "ADMINISTRATION: URL Multi Entry " */
+  title: string;
+  /** the logged-in user, shown beside Logout */
+  user: string;
+}
+
+/**
+ * The page up to and including the admin header (real pages are 55 to 70 KB
+ * here). It ends exactly as VICIdial's header does, with the row that holds
+ * the page content: clients find the content after the first
+ * "<TR><TD ALIGN=LEFT COLSPAN=2>" and a newline.
+ */
+export function adminPageHead(opts: AdminHeadOptions): string {
   return [
     "<html>",
     "<head>",
@@ -397,62 +406,17 @@ export function adminPageHead(campaignId: string, campaignName: string, user: st
     "<div id='HelpDisplayDiv' class='help_info' style='display:none;'></div>",
     "",
     '<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=utf-8">',
-    `<title>ADMINISTRATION: URL Multi Entry ${campaignId} - ${campaignName}`,
-    "</title>",
+    `<title>ADMINISTRATION: URL Multi Entry ${opts.title}</title>`,
     styleSheet(),
     helpScript(),
     "</head>",
     "<BODY BGCOLOR=white marginheight=0 marginwidth=0 leftmargin=0 topmargin=0 onLoad=\"document.getElementById('HelpDisplayDiv').style.display='none';\">",
-    navigation(user, fullName),
+    navigation(opts.user, ""),
+    "<TABLE WIDTH=770 CELLPADDING=2 CELLSPACING=0 BORDER=0>",
+    "<TR><TD ALIGN=LEFT COLSPAN=2 HEIGHT=2 BGCOLOR=#015B91></TD></TR>",
+    "<TR><TD ALIGN=LEFT COLSPAN=2>",
     "",
   ].join("\n");
-}
-
-function hidden(name: string, value: string): string {
-  return `<input type=hidden name=${name} value="${value}">\n`;
-}
-
-/** The Alt URL form (rows in rank order, then the add-new form). */
-export function altUrlForm(campaignId: string, entryType: string, urlType: string, rows: SandboxAltUrl[], modLink: string): string {
-  const bg = (i: number) => (i % 2 === 1 ? 'bgcolor="#E6E6E6"' : 'bgcolor="#C6C6C6"');
-  let out = '<TABLE><TR><TD>\n<FONT FACE="ARIAL,HELVETICA" COLOR=BLACK SIZE=2><br>Alternate URL Form';
-  out += "<center><TABLE width=1020 cellspacing=3>\n<tr><td align=center colspan=2>\n";
-  out += `<br><b>Alternate ${urlType} URLs for ${entryType}: <a href="./admin.php?${modLink}${campaignId}">${campaignId}</a></b> &nbsp; `;
-  out += `<IMG SRC="help.png" onClick="FillAndShowHelpDiv(event, '#alt_multi_urls')" WIDTH=20 HEIGHT=20 BORDER=0 ALT="HELP" ALIGN=TOP>\n`;
-  out += "<TABLE width=1000 cellspacing=3>\n";
-  out +=
-    "<tr><td><font size=2><b>#</td><td NOWRAP><font size=1>URL ID</td><td><font size=2><b>ACTIVE</td><td><font size=2><b>RANK</td>" +
-    "<td><font size=2><b>STATUSES</td><td><font size=2><b>LISTS</td><td><font size=2><b>MIN LENGTH</td><td><font size=2><b>DESCRIPTION</td><td><font size=2><b>SUBMIT</td></tr>\n";
-  rows.forEach((r, i) => {
-    const del =
-      r.active === "N"
-        ? `<a href="${SELF}?DB=0&campaign_id=${campaignId}&entry_type=${entryType}&url_type=${urlType}&url_id=${r.url_id}&action=URL_MULTI_DELETE">DELETE</a>`
-        : "<DEL>DELETE</DEL>";
-    out += `<tr ${bg(i)}><form action=${SELF} method=POST>\n`;
-    out += hidden("DB", "0") + hidden("campaign_id", campaignId) + hidden("entry_type", entryType) + hidden("url_type", urlType);
-    out += hidden("url_id", String(r.url_id)) + "<input type=hidden name=action value=URL_MULTI_MODIFY>\n";
-    out += `<td><font size=1>${i + 1}</td><td align=right><font size=1>${r.url_id} &nbsp;</td>`;
-    out += `<td><font size=1><select size=1 name=active><option value='Y'>Y</option><option value='N'>N</option><option SELECTED>${r.active}</option></select></td>`;
-    out += `<td><font size=1><input type=text size=3 maxlength=3 name=url_rank value="${r.url_rank}"></td>`;
-    out += `<td><font size=1><input type=text size=24 maxlength=1000 name=url_statuses value="${r.url_statuses}"></td>`;
-    out += `<td><font size=1><input type=text size=24 maxlength=1000 name=url_lists value="${r.url_lists}"></td>`;
-    out += `<td><font size=1><input type=text size=5 maxlength=5 name=url_call_length value="${r.url_call_length}"></td>`;
-    out += `<td><font size=1><input type=text size=24 maxlength=255 name=url_description value="${r.url_description}"></td>`;
-    out += `<td rowspan=2><font size=1><input type=submit name=SUBMIT value='SUBMIT'><BR><BR>${del}</td></tr>`;
-    out += `<tr ${bg(i)}><td colspan=8 NOWRAP><font size=1>URL:<input type=text size=125 maxlength=5000 name=url_address value="${r.url_address}"></td></form>\n</tr>\n`;
-  });
-  out += "</table></center><br>\n";
-  out += `<br>Add a new ${urlType} URL:<br></td></tr>\n`;
-  out += `<TABLE width=700 cellspacing=3>\n<tr ${bg(1)}><form action=${SELF} method=POST>\n`;
-  out += hidden("DB", "0") + hidden("campaign_id", campaignId) + hidden("entry_type", entryType) + hidden("url_type", urlType);
-  out += hidden("active", "N") + "<input type=hidden name=action value=URL_MULTI_NEW>\n";
-  out += '<td><font size=1>RANK: <input type=text size=4 maxlength=3 name=url_rank value=""></td>';
-  out += '<td><font size=1>STATUSES: <input type=text size=30 maxlength=1000 name=url_statuses value=""></td>';
-  out += '<td><font size=1>DESCRIPTION: <input type=text size=30 maxlength=255 name=url_description value=""></td>';
-  out += "<td rowspan=2><font size=1><input type=submit name=SUBMIT value='SUBMIT'></td></tr>";
-  out += `<tr ${bg(1)}><td colspan=3><font size=1>URL:<input type=text size=100 maxlength=5000 name=url_address value=""></td></form>\n</tr>\n`;
-  out += "</table></center><br>\n</TABLE></center>\n</TD></TR></TABLE>\n";
-  return out;
 }
 
 /** Runtime and version line, then the closing tags. */
