@@ -4,7 +4,8 @@
  * table's physical row order and the values strict SQL mode refuses.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { defaultSeed, type Sandbox, startSandbox } from "../src/sandbox/index.js";
+import { defaultSeed, type Sandbox, seedFromTranscript, startSandbox } from "../src/sandbox/index.js";
+import { adminPageTranscript, differentialTranscript, urlLogTranscript, vicidialTranscript } from "./sandbox/fixtures.js";
 import { pageContent, send } from "./sandbox/transcript.js";
 
 const API = "/vicidial/non_agent_api.php";
@@ -227,5 +228,16 @@ describe("requests beyond the ordinary", () => {
     expect(await post(`${list}&note=${"n".repeat(300)}`)).toEqual({ status: 500, body: answer });
     // A GET is logged as sent, percent-encoded: it always fits.
     expect(await api(sb, `${list}&note=it%27s${"n".repeat(300)}`)).toEqual({ status: 200, body: answer });
+  });
+});
+
+describe("state files", () => {
+  it("read every transcript's initial_state, and the default seed as it is", () => {
+    for (const t of [adminPageTranscript(), differentialTranscript(), urlLogTranscript(), vicidialTranscript()]) {
+      expect(seedFromTranscript(t.initial_state).users.length).toBeGreaterThan(2);
+    }
+    const log = seedFromTranscript(urlLogTranscript().initial_state).vicidial_url_log ?? [];
+    expect(log.map((r) => r.url_log_id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(seedFromTranscript(defaultSeed())).toEqual(defaultSeed());
   });
 });

@@ -59,10 +59,10 @@ export function login(state: SandboxState, attempt: LoginAttempt): LoginResult {
     rec.lastLoginAt = attempt.now;
     return { kind: "BAD" };
   }
-  rec.failedLoginCount = 0;
-  rec.lastLoginAt = attempt.now;
-
+  // A blocked address is no good login: the counters stay as they are.
   const ipList = state.groupOf(user)?.api_ip_list;
   if (ipList && !ipList.includes(attempt.ip)) return { kind: "IPBLOCK", ip: attempt.ip };
+  rec.failedLoginCount = 0;
+  rec.lastLoginAt = attempt.now;
   return { kind: "GOOD", user };
 }
