@@ -103,7 +103,7 @@ function assertNoLeak(where: string, texts: string[], pass: string): void {
   }
 }
 
-/** Ten failed logins within 15 minutes of a good login lock the user (facts §5; the seed stamps one). */
+/** Ten failed logins within 15 minutes of a good login lock the user (VICIdial 2.14; the seed stamps one). */
 async function lockOut(sandbox: Sandbox, user: string): Promise<void> {
   for (let i = 0; i < 10; i++) {
     await fetch(`${sandbox.url}/vicidial/non_agent_api.php?source=test&user=${user}&pass=wrong&function=version_x`).then((r) => r.text());

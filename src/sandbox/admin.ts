@@ -7,7 +7,7 @@
 import { type AdminFields, runAdminAction } from "./admin-actions.js";
 import { adminPageFoot, adminPageHead } from "./admin-html.js";
 import { altUrlListing, URL_TYPE_LABEL } from "./admin-listing.js";
-import { login } from "./auth.js";
+import { basicLogin } from "./basic-login.js";
 import type { RequestParams } from "./params.js";
 import { APACHE_CONTENT_TYPE, API_CONTENT_TYPE, type RequestContext, type SandboxResponse, textResponse } from "./response.js";
 import { adminSanitize as S } from "./sanitize.js";
@@ -44,24 +44,10 @@ function readFields(params: RequestParams): AdminFields {
 
 export function handleAdmin(ctx: RequestContext): SandboxResponse {
   const { state } = ctx;
-  const authUser = S.authUser(ctx.basic?.user ?? "");
-  const authPass = S.authPass(ctx.basic?.pass ?? "");
-
-  const result = login(state, { user: authUser, pass: authPass, ip: ctx.ip, now: ctx.now, minLevel: 8 });
-  // LOCK and IPBLOCK set their own (lower-case) content type and stay HTTP 200.
-  if (result.kind === "LOCK") {
-    return textResponse(`Too many login attempts, try again in 15 minutes: |${authUser}|LOCK|\n`, API_CONTENT_TYPE);
-  }
-  if (result.kind === "IPBLOCK") {
-    return textResponse(`Your IP Address is not allowed: ${result.ip}: |${authUser}|IPBLOCK|\n`, API_CONTENT_TYPE);
-  }
-  if (result.kind === "BAD") {
-    return textResponse(`Login incorrect, please try again: |${authUser}|${authPass}|BAD|\n`, APACHE_CONTENT_TYPE, 401, {
-      "WWW-Authenticate": 'Basic realm="CONTACT-CENTER-ADMIN"',
-    });
-  }
+  const auth = basicLogin(ctx, 8);
+  if (!auth.ok) return auth.response;
   // API access, View Reports and the group's allowed campaigns are not checked here.
-  if (result.user.modify_campaigns !== 1) {
+  if (auth.user.modify_campaigns !== 1) {
     return textResponse("You do not have permissions to modify campaigns\n", API_CONTENT_TYPE);
   }
 
@@ -73,7 +59,7 @@ export function handleAdmin(ctx: RequestContext): SandboxResponse {
   if (!types.includes(f.urlType)) return page(`ERROR: no valid url type defined:${f.urlType}`);
 
   // An empty name in the title tells "no such id" from "not ALT".
-  let html = adminPageHead({ title: `${f.campaignId} - ${state.entryName(f.entryType, f.campaignId)}`, user: result.user.user });
+  let html = adminPageHead({ title: `${f.campaignId} - ${state.entryName(f.entryType, f.campaignId)}`, user: auth.user.user });
   if (!state.isAlt(f.entryType, f.urlType, f.campaignId)) {
     return page(`${html}This URL is not set ALT${f.entryType}|${f.urlType}|${URL_TYPE_LABEL[f.urlType]}\n`);
   }

@@ -1,5 +1,5 @@
 /**
- * non_agent_api.php function=update_alt_url (facts §3), check by check in
+ * non_agent_api.php function=update_alt_url, check by check in
  * VICIdial's order, including its traps: the silent retargeting of unknown
  * ids, LIST before the ALT check, and the unescaped url_description.
  */

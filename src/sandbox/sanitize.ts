@@ -1,5 +1,5 @@
 /**
- * VICIdial's silent input stripping (facts §6), with the default system
+ * VICIdial's silent input stripping, with the default system
  * setting use_non_latin=0: every character outside a field's set is removed
  * without an error, before any length check.
  */
@@ -71,7 +71,7 @@ export class SqlRefused extends Error {
 }
 
 /**
- * url_description goes into SQL unescaped (facts §6), so MySQL reads its
+ * The API pastes url_description into SQL unescaped, so MySQL reads its
  * backslashes as escapes inside a '...' literal. An unpaired trailing
  * backslash escapes the closing quote and the statement fails.
  */

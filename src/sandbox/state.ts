@@ -17,7 +17,7 @@ import type {
   SandboxUserGroup,
 } from "./types.js";
 
-/** VICIdial's failed-login columns of one user (facts: login and lockout). */
+/** VICIdial's failed-login columns of one user (see auth.ts). */
 export interface LoginRecord {
   failedLoginCount: number;
   /** ms epoch of last_login_date */
@@ -196,10 +196,11 @@ export class SandboxState {
   viewableInboundGroups(user: SandboxUser): SandboxInboundGroup[] {
     const viewable = this.groupOf(user)?.admin_viewable_groups ?? "";
     const all = /--ALL--/i.test(viewable) || viewable.length <= 3;
-    const groups = viewable.split(" ").filter((t) => t !== "" && t !== "-");
+    // VICIdial turns " A B -" into IN('---ALL---','','A','B'): the leading space names the empty group too.
+    const groups = viewable.replace(/ -/g, "").split(" ");
     return this.inboundGroups
       .filter((g) => (g.active ?? "Y") === "Y")
-      .filter((g) => all || [...groups, "---ALL---"].some((v) => ciEqual(v, g.user_group ?? "---ALL---")))
+      .filter((g) => all || ["---ALL---", ...groups].some((v) => ciEqual(v, g.user_group ?? "---ALL---")))
       .sort(byId((g) => g.group_id));
   }
 

@@ -157,6 +157,7 @@ export interface SandboxStats {
   requests: number;
   inFlight: number;
   maxInFlight: number;
+  /** each user's failed-login count (VICIdial's failed_login_count), users at 0 left out */
   failedLogins: Record<string, number>;
   log: SandboxRequestRecord[];
 }
@@ -184,8 +185,14 @@ export interface Sandbox {
   resetStats(): void;
   /** replaces the active rules; [] clears */
   setFaults(rules: FaultRule[]): void;
-  /** canonical JSON of all mutable data, for "byte-identical before and after" assertions */
+  /**
+   * canonical JSON of all mutable data, for "byte-identical before and after"
+   * assertions and state checks: campaigns, inbound_groups, lists,
+   * vicidial_url_multi (by url_id), next_url_id, failed_logins (counts),
+   * vicidial_url_log. A good login's date stamp is left out.
+   */
   dump(): string;
+  /** sets the failed-login count of one user (or all) back to 0 */
   resetFailedLogins(user?: string): void;
   /** closes server and all sockets (including hung ones) promptly */
   close(): Promise<void>;
