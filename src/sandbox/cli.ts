@@ -161,7 +161,7 @@ async function main(): Promise<void> {
       `  curl '${api}?source=test&user=${creds.user}&pass=${creds.pass}&function=campaigns_list&header=YES'`,
       `  curl -u ${creds.user}:${creds.pass} '${admin}?campaign_id=${seed.campaigns[0]?.campaign_id ?? "ID"}&entry_type=campaign&url_type=dispo'`,
       "",
-      "Ten failed logins lock a user for 15 minutes after the last good login, as on a real system.",
+      "After a good login, ten failed logins lock the user until 15 minutes after that login, as on a real system.",
       "Press Ctrl-C to stop.",
       "",
     ].join("\n"),
