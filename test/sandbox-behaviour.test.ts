@@ -1,7 +1,7 @@
 /**
- * Sandbox behaviour the transcript does not cover but the facts page
- * (vicidial-api.md) states, plus the sandbox's own test hooks: seed, probes,
- * lockout, IP lists, permissions, fault injection, stats and shutdown.
+ * Sandbox behaviour the transcripts do not cover but VICIdial 2.14 shows,
+ * plus the sandbox's own test hooks: seed, probes, IP lists, permissions,
+ * fault injection, stats and shutdown (the lock: sandbox-lockout.test.ts).
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { defaultSeed, type Sandbox, type SandboxOptions, type SandboxSeed, startSandbox } from "../src/sandbox/index.js";
@@ -75,7 +75,7 @@ describe("default seed", () => {
         .map((l) => l.split("|")[0]),
     ).toEqual(["1", "2", "3", "4"]);
     const nw = await api(sb, alt("2001", "alt_url_id=NEW&url_statuses=DNC&url_address=https://x.example.com/"));
-    expect(nw.body).toBe("SUCCESS: update_alt_url ALT URL HAS BEEN ADDED - 6666|NEW URL ID: 6|dispo|campaign|2001\n");
+    expect(nw.body).toBe("SUCCESS: update_alt_url ALT URL HAS BEEN ADDED - 6666|NEW URL ID: 105|dispo|campaign|2001\n");
   });
 });
 
@@ -141,76 +141,6 @@ describe("version and admin page scope", () => {
     expect((await api(sb, alt("3001", "alt_url_id=LIST"))).body).toBe(
       "NOTICE: update_alt_url LIST, No Records Found - 6666|dispo|campaign|3001|0\n",
     );
-  });
-});
-
-describe("login lockout", () => {
-  it("locks after ten failures within 15 minutes, for 15 minutes, without extending", async () => {
-    let t = Date.UTC(2026, 0, 5, 9, 0, 0);
-    const sb = await sandbox({ now: () => t });
-    const list = (pass: string) => api(sb, `${AS("apiuser", pass)}&function=campaigns_list`);
-    for (let i = 1; i <= 10; i++) {
-      if (i > 1) t += 60_000; // ten failures over nine minutes
-      expect((await list("wrong")).body).toBe("ERROR: Login incorrect, please try again: |apiuser|wrong|BAD|\n");
-    }
-    const tenth = t;
-    expect(sb.stats().failedLogins).toEqual({ apiuser: 10 });
-    const lock = "ERROR: Too many login attempts, try again in 15 minutes: |apiuser|LOCK|\n";
-    expect((await list("apipass8")).body).toBe(lock);
-    t = tenth + 14 * 60_000;
-    expect((await list("wrong")).body).toBe(lock);
-    expect((await admin(sb, "campaign_id=2001", "apiuser", "apipass8")).body).toBe(
-      "Too many login attempts, try again in 15 minutes: |apiuser|LOCK|\n",
-    );
-    t = tenth + 15 * 60_000; // the attempts while locked did not extend the lock
-    expect((await list("apipass8")).body).toMatch(/^2001\|/);
-    expect(sb.stats().failedLogins).toEqual({});
-  });
-
-  it("counts only failures inside the window, and a good login resets the count", async () => {
-    let t = 1_000_000;
-    const sb = await sandbox({ now: () => t });
-    const list = (pass: string) => api(sb, `${AS("apiuser", pass)}&function=campaigns_list`);
-    for (let i = 0; i < 9; i++) await list("wrong");
-    expect((await list("apipass8")).body).toMatch(/^2001\|/);
-    for (let i = 0; i < 9; i++) await list("wrong");
-    t += 16 * 60_000; // the nine failures fall out of the window
-    for (let i = 0; i < 9; i++) await list("wrong");
-    expect(sb.stats().failedLogins).toEqual({ apiuser: 9 });
-    expect((await list("apipass8")).body).toMatch(/^2001\|/);
-    // unknown users are never counted
-    for (let i = 0; i < 12; i++) await api(sb, `${AS("ghost", "x1")}&function=campaigns_list`);
-    expect(sb.stats().failedLogins).toEqual({});
-  });
-
-  it("counts every admin-page 401, even level 7 with the right password", async () => {
-    const sb = await sandbox();
-    for (let i = 0; i < 10; i++) {
-      const r = await admin(sb, "action=URL_MULTI_DELETE&campaign_id=2001", "apilow", "lowpass1");
-      expect(r.status).toBe(401);
-      expect(r.body).toBe("Login incorrect, please try again: |apilow|lowpass1|BAD|\n");
-    }
-    expect((await api(sb, `${AS("apilow", "lowpass1")}&function=campaigns_list`)).body).toBe(
-      "ERROR: Too many login attempts, try again in 15 minutes: |apilow|LOCK|\n",
-    );
-    sb.resetFailedLogins("apilow");
-    expect(sb.stats().failedLogins).toEqual({});
-  });
-
-  it("counts a right password with a level below 7 or an inactive user", async () => {
-    const sb = await sandbox({
-      seed: seedWith((s) => {
-        s.users.push({ ...s.users[0]!, user: "agent1", pass: "agentpw", user_level: 1 });
-        s.users.push({ ...s.users[0]!, user: "gone", pass: "gonepw", active: "N" });
-      }),
-    });
-    expect((await api(sb, `${AS("agent1", "agentpw")}&function=campaigns_list`)).body).toBe(
-      "ERROR: Login incorrect, please try again: |agent1|agentpw|BAD|\n",
-    );
-    expect((await api(sb, `${AS("gone", "gonepw")}&function=campaigns_list`)).body).toBe(
-      "ERROR: Login incorrect, please try again: |gone|gonepw|BAD|\n",
-    );
-    expect(sb.stats().failedLogins).toEqual({ agent1: 1, gone: 1 });
   });
 });
 
@@ -332,7 +262,9 @@ describe("fault injection", () => {
     const sb = await sandbox();
     sb.setFaults([{ mode: "reset-after-apply", times: 1 }]);
     await expect(api(sb, NEW)).rejects.toThrow();
-    expect((await api(sb, alt("2001", "alt_url_id=LIST"))).body).toContain("6|2001|campaign|N|dispo|1|DNC|||0|https://dnc.example.com/\n");
+    expect((await api(sb, alt("2001", "alt_url_id=LIST"))).body).toContain(
+      "105|2001|campaign|N|dispo|1|DNC|||0|https://dnc.example.com/\n",
+    );
   });
 
   it("truncated-body sends part of the real body, then drops the socket", async () => {

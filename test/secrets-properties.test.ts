@@ -103,7 +103,7 @@ function assertNoLeak(where: string, texts: string[], pass: string): void {
   }
 }
 
-/** Ten failed logins lock a user for 15 minutes (facts §5). */
+/** Ten failed logins within 15 minutes of a good login lock the user (VICIdial 2.14; the seed stamps one). */
 async function lockOut(sandbox: Sandbox, user: string): Promise<void> {
   for (let i = 0; i < 10; i++) {
     await fetch(`${sandbox.url}/vicidial/non_agent_api.php?source=test&user=${user}&pass=wrong&function=version_x`).then((r) => r.text());
@@ -125,6 +125,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const sqlNow = () => new Date().toISOString().slice(0, 19).replace("T", " ");
+
 /** The default call centre plus API users holding this password (stored as VICIdial keeps it). */
 function seedWith(pass: string): SandboxSeed {
   const seed = defaultSeed();
@@ -140,7 +142,8 @@ function seedWith(pass: string): SandboxSeed {
     { ...base, user: USER, pass: stored, user_level: 9, api_allowed_functions: " ALL_FUNCTIONS " },
     { ...base, user: NOFUNC_USER, pass: stored, user_level: 9, api_allowed_functions: " version " },
     { ...base, user: LOW_USER, pass: stored, user_level: 7, api_allowed_functions: " ALL_FUNCTIONS " },
-    { ...base, user: LOCKED_USER, pass: stored, user_level: 9, api_allowed_functions: " ALL_FUNCTIONS " },
+    // A good login just now, so the ten failures of lockOut() lock this user.
+    { ...base, user: LOCKED_USER, pass: stored, user_level: 9, api_allowed_functions: " ALL_FUNCTIONS ", last_login_date: sqlNow() },
     { ...base, user: BLOCKED_USER, pass: stored, user_level: 9, user_group: "FARAWAY", api_allowed_functions: " ALL_FUNCTIONS " },
   );
   seed.user_groups.push({ user_group: "FARAWAY", allowed_campaigns: " -ALL-CAMPAIGNS- - -", api_ip_list: ["192.0.2.10"] });

@@ -4,11 +4,8 @@
  * Alt URL form and the footer. Only the shape matters to clients: the
  * outcome message sits inside 55 to 70 KB of markup, as on a real system.
  */
-import type { SandboxAltUrl } from "./types.js";
-
 export const ADMIN_VERSION = "2.14-9";
 export const ADMIN_BUILD = "220222-1959";
-const SELF = "/vicidial/admin_url_multi.php";
 
 const NAV: [string, string, string[]][] = [
   [
@@ -92,201 +89,41 @@ const NAV: [string, string, string[]][] = [
 
 /** Campaign settings the header's help pop-ups know about (names as VICIdial uses them). */
 const HELP_FIELDS = [
-  "campaign_id",
-  "campaign_name",
-  "campaign_description",
-  "active",
-  "park_ext",
-  "park_file_name",
-  "web_form_address",
-  "allow_closers",
-  "hopper_level",
-  "auto_dial_level",
-  "next_agent_call",
-  "local_call_time",
-  "voicemail_ext",
-  "dial_timeout",
-  "dial_prefix",
-  "manual_dial_prefix",
-  "three_way_dial_prefix",
-  "campaign_cid",
-  "campaign_vdad_exten",
-  "campaign_rec_exten",
-  "campaign_recording",
-  "campaign_rec_filename",
-  "campaign_script",
-  "get_call_launch",
-  "am_message_exten",
-  "amd_send_to_vmx",
-  "xferconf_a_dtmf",
-  "xferconf_a_number",
-  "xferconf_b_dtmf",
-  "xferconf_b_number",
-  "alt_number_dialing",
-  "scheduled_callbacks",
-  "lead_filter_id",
-  "drop_call_seconds",
-  "drop_action",
-  "safe_harbor_exten",
-  "display_dialable_count",
-  "wrapup_seconds",
-  "wrapup_message",
-  "closer_campaigns",
-  "use_internal_dnc",
-  "allcalls_delay",
-  "omit_phone_code",
-  "dial_method",
-  "available_only_ratio_tally",
-  "adaptive_dropped_percentage",
-  "adaptive_maximum_level",
-  "adaptive_latest_server_time",
-  "adaptive_intensity",
-  "adaptive_dl_diff_target",
-  "concurrent_transfers",
-  "auto_alt_dial",
-  "auto_alt_dial_statuses",
-  "agent_pause_codes_active",
-  "campaign_description",
-  "campaign_changedate",
-  "campaign_stats_refresh",
-  "campaign_logindate",
-  "dial_statuses",
-  "disable_alter_custdata",
-  "no_hopper_leads_logins",
-  "list_order_mix",
-  "campaign_allow_inbound",
-  "manual_dial_list_id",
-  "default_xfer_group",
-  "xfer_groups",
-  "queue_priority",
-  "drop_inbound_group",
-  "qc_enabled",
-  "qc_statuses",
-  "qc_lists",
-  "qc_shift_id",
-  "qc_get_record_launch",
-  "qc_show_recording",
-  "qc_web_form_address",
-  "qc_script",
-  "survey_first_audio_file",
-  "survey_dtmf_digits",
-  "survey_ni_digit",
-  "survey_opt_in_audio_file",
-  "survey_ni_audio_file",
-  "survey_method",
-  "survey_no_response_action",
-  "survey_ni_status",
-  "survey_response_digit_map",
-  "survey_xfer_exten",
-  "survey_camp_record_dir",
-  "disable_alter_custphone",
-  "display_queue_count",
-  "manual_dial_filter",
-  "agent_clipboard_copy",
-  "agent_extended_alt_dial",
-  "use_campaign_dnc",
-  "three_way_call_cid",
-  "dial_level_difference_target",
-  "agent_select_territories",
-  "crm_popup_login",
-  "crm_login_address",
-  "timer_action",
-  "timer_action_message",
-  "timer_action_seconds",
-  "start_call_url",
-  "dispo_call_url",
-  "na_call_url",
-  "xferconf_c_number",
-  "xferconf_d_number",
-  "xferconf_e_number",
-  "use_custom_cid",
-  "scheduled_callbacks_alert",
-  "queuemetrics_callstatus_override",
-  "extension_appended_cidname",
-  "scheduled_callbacks_count",
-  "manual_dial_override",
-  "blind_monitor_warning",
-  "blind_monitor_message",
-  "blind_monitor_filename",
-  "inbound_queue_no_dial",
-  "timer_action_destination",
-  "enable_xfer_presets",
-  "hide_xfer_number_to_dial",
-  "manual_dial_prefix",
-  "customer_3way_hangup_logging",
-  "customer_3way_hangup_seconds",
-  "customer_3way_hangup_action",
-  "ivr_park_call",
-  "ivr_park_call_agi",
-  "manual_preview_dial",
-  "realtime_agent_time_stats",
-  "use_auto_hopper",
-  "auto_hopper_multi",
-  "auto_hopper_level",
-  "auto_trim_hopper",
-  "api_manual_dial",
-  "manual_dial_call_time_check",
-  "display_leads_count",
-  "lead_order_randomize",
-  "lead_order_secondary",
-  "per_call_notes",
-  "my_callback_option",
-  "agent_lead_search",
-  "agent_lead_search_method",
-  "queuemetrics_phone_environment",
-  "auto_pause_precall",
-  "auto_pause_precall_code",
-  "auto_resume_precall",
-  "manual_dial_cid",
-  "post_phone_time_diff_alert",
-  "custom_3way_button_transfer",
-  "available_only_tally_threshold",
-  "available_only_tally_threshold_agents",
-  "dial_level_threshold",
-  "dial_level_threshold_agents",
-  "safe_harbor_audio",
-  "safe_harbor_menu_id",
-  "survey_menu_id",
-  "callback_days_limit",
-  "dl_diff_target_method",
-  "disable_dispo_screen",
-  "disable_dispo_status",
-  "screen_labels",
-  "status_display_fields",
-  "na_call_url",
-  "survey_recording",
-  "pllb_grouping",
-  "pllb_grouping_limit",
-  "call_count_limit",
-  "call_count_target",
-  "callback_hours_block",
-  "callback_list_calltime",
-  "user_group",
-  "hopper_vlc_dup_check",
-  "in_group_dial",
-  "in_group_dial_select",
-  "safe_harbor_audio_field",
-  "pause_after_next_call",
-  "owner_populate",
-  "use_other_campaign_dnc",
-  "allow_emails",
-  "amd_inbound_group",
-  "amd_callmenu",
-  "survey_wait_sec",
-  "manual_dial_lead_id",
-  "dead_max",
-  "dead_max_dispo",
-  "dispo_max",
-  "dispo_max_dispo",
-  "pause_max",
-  "max_inbound_calls",
-  "manual_dial_search_checkbox",
-  "hide_call_log_info",
-  "timer_alt_seconds",
-  "wrapup_bypass",
-  "wrapup_after_hotkey",
-  "callback_active_limit",
-];
+  "campaign_id campaign_name campaign_description active park_ext park_file_name web_form_address allow_closers",
+  "hopper_level auto_dial_level next_agent_call local_call_time voicemail_ext dial_timeout dial_prefix manual_dial_prefix",
+  "three_way_dial_prefix campaign_cid campaign_vdad_exten campaign_rec_exten campaign_recording campaign_rec_filename",
+  "campaign_script get_call_launch am_message_exten amd_send_to_vmx xferconf_a_dtmf xferconf_a_number xferconf_b_dtmf",
+  "xferconf_b_number alt_number_dialing scheduled_callbacks lead_filter_id drop_call_seconds drop_action",
+  "safe_harbor_exten display_dialable_count wrapup_seconds wrapup_message closer_campaigns use_internal_dnc",
+  "allcalls_delay omit_phone_code dial_method available_only_ratio_tally adaptive_dropped_percentage",
+  "adaptive_maximum_level adaptive_latest_server_time adaptive_intensity adaptive_dl_diff_target concurrent_transfers",
+  "auto_alt_dial auto_alt_dial_statuses agent_pause_codes_active campaign_description campaign_changedate",
+  "campaign_stats_refresh campaign_logindate dial_statuses disable_alter_custdata no_hopper_leads_logins list_order_mix",
+  "campaign_allow_inbound manual_dial_list_id default_xfer_group xfer_groups queue_priority drop_inbound_group qc_enabled",
+  "qc_statuses qc_lists qc_shift_id qc_get_record_launch qc_show_recording qc_web_form_address qc_script",
+  "survey_first_audio_file survey_dtmf_digits survey_ni_digit survey_opt_in_audio_file survey_ni_audio_file survey_method",
+  "survey_no_response_action survey_ni_status survey_response_digit_map survey_xfer_exten survey_camp_record_dir",
+  "disable_alter_custphone display_queue_count manual_dial_filter agent_clipboard_copy agent_extended_alt_dial",
+  "use_campaign_dnc three_way_call_cid dial_level_difference_target agent_select_territories crm_popup_login",
+  "crm_login_address timer_action timer_action_message timer_action_seconds start_call_url dispo_call_url na_call_url",
+  "xferconf_c_number xferconf_d_number xferconf_e_number use_custom_cid scheduled_callbacks_alert",
+  "queuemetrics_callstatus_override extension_appended_cidname scheduled_callbacks_count manual_dial_override",
+  "blind_monitor_warning blind_monitor_message blind_monitor_filename inbound_queue_no_dial timer_action_destination",
+  "enable_xfer_presets hide_xfer_number_to_dial manual_dial_prefix customer_3way_hangup_logging",
+  "customer_3way_hangup_seconds customer_3way_hangup_action ivr_park_call ivr_park_call_agi manual_preview_dial",
+  "realtime_agent_time_stats use_auto_hopper auto_hopper_multi auto_hopper_level auto_trim_hopper api_manual_dial",
+  "manual_dial_call_time_check display_leads_count lead_order_randomize lead_order_secondary per_call_notes",
+  "my_callback_option agent_lead_search agent_lead_search_method queuemetrics_phone_environment auto_pause_precall",
+  "auto_pause_precall_code auto_resume_precall manual_dial_cid post_phone_time_diff_alert custom_3way_button_transfer",
+  "available_only_tally_threshold available_only_tally_threshold_agents dial_level_threshold dial_level_threshold_agents",
+  "safe_harbor_audio safe_harbor_menu_id survey_menu_id callback_days_limit dl_diff_target_method disable_dispo_screen",
+  "disable_dispo_status screen_labels status_display_fields na_call_url survey_recording pllb_grouping",
+  "pllb_grouping_limit call_count_limit call_count_target callback_hours_block callback_list_calltime user_group",
+  "hopper_vlc_dup_check in_group_dial in_group_dial_select safe_harbor_audio_field pause_after_next_call owner_populate",
+  "use_other_campaign_dnc allow_emails amd_inbound_group amd_callmenu survey_wait_sec manual_dial_lead_id dead_max",
+  "dead_max_dispo dispo_max dispo_max_dispo pause_max max_inbound_calls manual_dial_search_checkbox hide_call_log_info",
+  "timer_alt_seconds wrapup_bypass wrapup_after_hotkey callback_active_limit",
+].flatMap((line) => line.split(" "));
 
 function label(field: string): string {
   return field
@@ -386,8 +223,20 @@ function navigation(user: string, fullName: string): string {
   return out.join("\n");
 }
 
-/** The page up to and including the admin header (real pages are about 55 KB here). */
-export function adminPageHead(campaignId: string, campaignName: string, user: string, fullName: string): string {
+export interface AdminHeadOptions {
+  /** "<id> - <name>", after "ADMINISTRATION: URL Multi Entry " */
+  title: string;
+  /** the logged-in user, shown beside Logout */
+  user: string;
+}
+
+/**
+ * The page up to and including the admin header (real pages are 55 to 70 KB
+ * here). It ends exactly as VICIdial's header does, with the row that holds
+ * the page content: clients find the content after the first
+ * "<TR><TD ALIGN=LEFT COLSPAN=2>" and a newline.
+ */
+export function adminPageHead(opts: AdminHeadOptions): string {
   return [
     "<html>",
     "<head>",
@@ -397,62 +246,17 @@ export function adminPageHead(campaignId: string, campaignName: string, user: st
     "<div id='HelpDisplayDiv' class='help_info' style='display:none;'></div>",
     "",
     '<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=utf-8">',
-    `<title>ADMINISTRATION: URL Multi Entry ${campaignId} - ${campaignName}`,
-    "</title>",
+    `<title>ADMINISTRATION: URL Multi Entry ${opts.title}</title>`,
     styleSheet(),
     helpScript(),
     "</head>",
     "<BODY BGCOLOR=white marginheight=0 marginwidth=0 leftmargin=0 topmargin=0 onLoad=\"document.getElementById('HelpDisplayDiv').style.display='none';\">",
-    navigation(user, fullName),
+    navigation(opts.user, ""),
+    "<TABLE WIDTH=770 CELLPADDING=2 CELLSPACING=0 BORDER=0>",
+    "<TR><TD ALIGN=LEFT COLSPAN=2 HEIGHT=2 BGCOLOR=#015B91></TD></TR>",
+    "<TR><TD ALIGN=LEFT COLSPAN=2>",
     "",
   ].join("\n");
-}
-
-function hidden(name: string, value: string): string {
-  return `<input type=hidden name=${name} value="${value}">\n`;
-}
-
-/** The Alt URL form (rows in rank order, then the add-new form). */
-export function altUrlForm(campaignId: string, entryType: string, urlType: string, rows: SandboxAltUrl[], modLink: string): string {
-  const bg = (i: number) => (i % 2 === 1 ? 'bgcolor="#E6E6E6"' : 'bgcolor="#C6C6C6"');
-  let out = '<TABLE><TR><TD>\n<FONT FACE="ARIAL,HELVETICA" COLOR=BLACK SIZE=2><br>Alternate URL Form';
-  out += "<center><TABLE width=1020 cellspacing=3>\n<tr><td align=center colspan=2>\n";
-  out += `<br><b>Alternate ${urlType} URLs for ${entryType}: <a href="./admin.php?${modLink}${campaignId}">${campaignId}</a></b> &nbsp; `;
-  out += `<IMG SRC="help.png" onClick="FillAndShowHelpDiv(event, '#alt_multi_urls')" WIDTH=20 HEIGHT=20 BORDER=0 ALT="HELP" ALIGN=TOP>\n`;
-  out += "<TABLE width=1000 cellspacing=3>\n";
-  out +=
-    "<tr><td><font size=2><b>#</td><td NOWRAP><font size=1>URL ID</td><td><font size=2><b>ACTIVE</td><td><font size=2><b>RANK</td>" +
-    "<td><font size=2><b>STATUSES</td><td><font size=2><b>LISTS</td><td><font size=2><b>MIN LENGTH</td><td><font size=2><b>DESCRIPTION</td><td><font size=2><b>SUBMIT</td></tr>\n";
-  rows.forEach((r, i) => {
-    const del =
-      r.active === "N"
-        ? `<a href="${SELF}?DB=0&campaign_id=${campaignId}&entry_type=${entryType}&url_type=${urlType}&url_id=${r.url_id}&action=URL_MULTI_DELETE">DELETE</a>`
-        : "<DEL>DELETE</DEL>";
-    out += `<tr ${bg(i)}><form action=${SELF} method=POST>\n`;
-    out += hidden("DB", "0") + hidden("campaign_id", campaignId) + hidden("entry_type", entryType) + hidden("url_type", urlType);
-    out += hidden("url_id", String(r.url_id)) + "<input type=hidden name=action value=URL_MULTI_MODIFY>\n";
-    out += `<td><font size=1>${i + 1}</td><td align=right><font size=1>${r.url_id} &nbsp;</td>`;
-    out += `<td><font size=1><select size=1 name=active><option value='Y'>Y</option><option value='N'>N</option><option SELECTED>${r.active}</option></select></td>`;
-    out += `<td><font size=1><input type=text size=3 maxlength=3 name=url_rank value="${r.url_rank}"></td>`;
-    out += `<td><font size=1><input type=text size=24 maxlength=1000 name=url_statuses value="${r.url_statuses}"></td>`;
-    out += `<td><font size=1><input type=text size=24 maxlength=1000 name=url_lists value="${r.url_lists}"></td>`;
-    out += `<td><font size=1><input type=text size=5 maxlength=5 name=url_call_length value="${r.url_call_length}"></td>`;
-    out += `<td><font size=1><input type=text size=24 maxlength=255 name=url_description value="${r.url_description}"></td>`;
-    out += `<td rowspan=2><font size=1><input type=submit name=SUBMIT value='SUBMIT'><BR><BR>${del}</td></tr>`;
-    out += `<tr ${bg(i)}><td colspan=8 NOWRAP><font size=1>URL:<input type=text size=125 maxlength=5000 name=url_address value="${r.url_address}"></td></form>\n</tr>\n`;
-  });
-  out += "</table></center><br>\n";
-  out += `<br>Add a new ${urlType} URL:<br></td></tr>\n`;
-  out += `<TABLE width=700 cellspacing=3>\n<tr ${bg(1)}><form action=${SELF} method=POST>\n`;
-  out += hidden("DB", "0") + hidden("campaign_id", campaignId) + hidden("entry_type", entryType) + hidden("url_type", urlType);
-  out += hidden("active", "N") + "<input type=hidden name=action value=URL_MULTI_NEW>\n";
-  out += '<td><font size=1>RANK: <input type=text size=4 maxlength=3 name=url_rank value=""></td>';
-  out += '<td><font size=1>STATUSES: <input type=text size=30 maxlength=1000 name=url_statuses value=""></td>';
-  out += '<td><font size=1>DESCRIPTION: <input type=text size=30 maxlength=255 name=url_description value=""></td>';
-  out += "<td rowspan=2><font size=1><input type=submit name=SUBMIT value='SUBMIT'></td></tr>";
-  out += `<tr ${bg(1)}><td colspan=3><font size=1>URL:<input type=text size=100 maxlength=5000 name=url_address value=""></td></form>\n</tr>\n`;
-  out += "</table></center><br>\n</TABLE></center>\n</TD></TR></TABLE>\n";
-  return out;
 }
 
 /** Runtime and version line, then the closing tags. */

@@ -1,12 +1,12 @@
 /**
- * non_agent_api.php function=update_alt_url (facts §3), check by check in
+ * non_agent_api.php function=update_alt_url, check by check in
  * VICIdial's order, including its traps: the silent retargeting of unknown
  * ids, LIST before the ALT check, and the unescaped url_description.
  */
-import { apiText, phpFatal, type RequestContext, type SandboxResponse } from "./response.js";
-import { mysqlStringLiteral, apiSanitize as S, SqlSyntaxError, smallint } from "./sanitize.js";
-import { mysqlNumber } from "./state.js";
-import type { SandboxAltUrl, SandboxUser } from "./types.js";
+import { type ApiCall, loggedApiText, phpFatal, type RequestContext, type SandboxResponse } from "./response.js";
+import { mysqlStringLiteral, apiSanitize as S, SqlRefused, strictSmallint } from "./sanitize.js";
+import { ciEqual, mysqlNumber } from "./state.js";
+import type { SandboxAltUrl } from "./types.js";
 
 const FN = "update_alt_url";
 const BLANK = "--BLANK--";
@@ -76,14 +76,14 @@ function fieldError(e: Edits): [string, string] | undefined {
   return undefined;
 }
 
-/** The row values a write stores; an empty field means "not sent". Throws SqlSyntaxError. */
+/** The row values a write stores; an empty field means "not sent". Throws SqlRefused. */
 function storedValues(e: Edits): Partial<SandboxAltUrl> {
   const out: Partial<SandboxAltUrl> = {};
   const text = (v: string) => (v === BLANK ? "" : v);
   if (e.active !== "") out.active = e.active as "Y" | "N";
   if (e.url_address !== "") out.url_address = text(e.url_address);
-  if (e.url_rank !== "") out.url_rank = smallint(e.url_rank);
-  if (e.url_call_length !== "") out.url_call_length = smallint(e.url_call_length);
+  if (e.url_rank !== "") out.url_rank = strictSmallint(e.url_rank);
+  if (e.url_call_length !== "") out.url_call_length = strictSmallint(e.url_call_length);
   if (e.url_statuses !== "") out.url_statuses = e.url_statuses;
   // Pasted into the SQL text as is: MySQL interprets its backslashes.
   if (e.url_description !== "") out.url_description = mysqlStringLiteral(text(e.url_description));
@@ -92,25 +92,28 @@ function storedValues(e: Edits): Partial<SandboxAltUrl> {
 }
 
 function listRows(ctx: RequestContext, who: string, cid: string, entryType: string, urlType: string): SandboxResponse {
-  const rows = ctx.state.rowsFor(cid, entryType, urlType).slice(0, 1000);
+  const rows = ctx.state
+    .rowsFor(cid, entryType, urlType)
+    .sort((a, b) => a.url_id - b.url_id)
+    .slice(0, 1000);
   if (rows.length === 0) {
-    return apiText(`NOTICE: ${FN} LIST, No Records Found - ${who}|${urlType}|${entryType}|${cid}|0\n`);
+    return loggedApiText(`NOTICE: ${FN} LIST, No Records Found - ${who}|${urlType}|${entryType}|${cid}|0\n`);
   }
   const dl = stageDelimiter(S.setting(ctx.params.raw("stage")));
   let out = "";
-  if (S.setting(ctx.params.raw("header")) === "YES") out += LIST_FIELDS.join(dl) + "\n";
+  if (S.header(ctx.params.raw("header")) === "YES") out += LIST_FIELDS.join(dl) + "\n";
   for (const r of rows) out += LIST_FIELDS.map((f) => String(r[f])).join(dl) + "\n";
-  return apiText(out);
+  return loggedApiText(out);
 }
 
 /** function=update_alt_url, after the source check and a good login. */
-export function updateAltUrl(ctx: RequestContext, user: SandboxUser, who: string): SandboxResponse {
+export function updateAltUrl({ ctx, user, who }: ApiCall): SandboxResponse {
   const { state, params } = ctx;
-  const err = (msg: string) => apiText(`ERROR: ${FN} ${msg}\n`);
+  const err = (msg: string) => loggedApiText(`ERROR: ${FN} ${msg}\n`);
 
   // 3. allowed API functions
   if (!state.allowsFunction(user, FN)) {
-    return apiText(`ERROR: auth USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION: |${who}|${FN}|\n`);
+    return loggedApiText(`ERROR: auth USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION: |${who}|${FN}|\n`);
   }
   // 4. API access, modify campaigns, level 8+, active
   if (!(user.vdc_agent_api_access === 1 && user.modify_campaigns === 1 && user.user_level >= 8 && user.active === "Y")) {
@@ -118,7 +121,9 @@ export function updateAltUrl(ctx: RequestContext, user: SandboxUser, who: string
   }
   // 5. campaign_id length after stripping
   const cid = S.campaignId(params.raw("campaign_id"));
-  if (cid.length < 2 || cid.length > 20) return err(`YOU MUST USE ALL REQUIRED FIELDS: |${who}|${cid}||${cid}`);
+  // campaign_name is no field of this function, yet VICIdial prints it here.
+  const name = S.campaignName(params.raw("campaign_name"));
+  if (cid.length < 2 || cid.length > 20) return err(`YOU MUST USE ALL REQUIRED FIELDS: |${who}|${cid}|${name}|${cid}`);
   // 6. always looked up among campaigns, whatever the entry type
   if (!state.visibleCampaigns(user).some((c) => c.campaign_id.toLowerCase() === cid.toLowerCase())) {
     return err(`CAMPAIGN DOES NOT EXIST: |${who}|${cid}`);
@@ -141,7 +146,7 @@ export function updateAltUrl(ctx: RequestContext, user: SandboxUser, who: string
   }
 
   // 11. unknown id: an error with 2+ rows, otherwise silently the first row (or none)
-  const rows = state.rowsFor(cid, entryType, urlType);
+  const rows = state.rowsFor(cid, entryType, urlType).sort((a, b) => a.url_id - b.url_id);
   let target = altId;
   if (altId !== "NEW") {
     const wanted = mysqlNumber(altId);
@@ -157,20 +162,21 @@ export function updateAltUrl(ctx: RequestContext, user: SandboxUser, who: string
   const edits = readEdits(ctx);
   const bad = fieldError(edits);
   if (bad) return err(`${bad[0]}, THIS IS AN OPTIONAL FIELD: |${who}|${bad[1]}`);
-  if (Object.values(edits).every((v) => v === "")) return apiText(`NOTICE: ${FN} NO UPDATES DEFINED: |${who}|\n`);
+  if (Object.values(edits).every((v) => v === "")) return loggedApiText(`NOTICE: ${FN} NO UPDATES DEFINED: |${who}|\n`);
 
   // 14. write
   let values: Partial<SandboxAltUrl>;
   try {
     values = storedValues(edits);
+    // Strict SQL mode refuses comparing url_id with text such as '1A'.
+    if (altId !== "NEW" && target !== "" && !/^\d+$/.test(target)) throw new SqlRefused("Truncated incorrect DOUBLE value");
   } catch (e) {
-    // The broken statement never runs: nothing written, no id consumed.
-    if (e instanceof SqlSyntaxError) return phpFatal();
+    // The statement fails: PHP dies before printing anything, nothing is written and no id is consumed.
+    if (e instanceof SqlRefused) return phpFatal();
     throw e;
   }
   if (altId === "NEW") {
-    const row: SandboxAltUrl = {
-      url_id: state.nextUrlId++,
+    const row = state.insertRow({
       campaign_id: cid,
       entry_type: entryType as SandboxAltUrl["entry_type"],
       active: "N",
@@ -182,13 +188,12 @@ export function updateAltUrl(ctx: RequestContext, user: SandboxUser, who: string
       url_call_length: 0,
       url_address: "",
       ...values,
-    };
-    state.rows.push(row);
-    return apiText(`SUCCESS: ${FN} ALT URL HAS BEEN ADDED - ${who}|NEW URL ID: ${row.url_id}|${urlType}|${entryType}|${cid}\n`);
+    });
+    return loggedApiText(`SUCCESS: ${FN} ALT URL HAS BEEN ADDED - ${who}|NEW URL ID: ${row.url_id}|${urlType}|${entryType}|${cid}\n`);
   }
   // `target` may be "" (no rows): the UPDATE matches nothing and still "succeeds".
   const id = mysqlNumber(target);
-  const row = state.rows.find((r) => r.url_id === id);
+  const row = state.rows.find((r) => r.url_id === id && ciEqual(r.campaign_id, cid));
   if (row && target !== "") Object.assign(row, values);
-  return apiText(`SUCCESS: ${FN} ALT URL HAS BEEN UPDATED - ${who}|${target}|${urlType}|${entryType}|${cid}\n`);
+  return loggedApiText(`SUCCESS: ${FN} ALT URL HAS BEEN UPDATED - ${who}|${target}|${urlType}|${entryType}|${cid}\n`);
 }

@@ -1,19 +1,20 @@
 /**
  * /vicidial/non_agent_api.php: version, coffee, the login gate, and the
  * functions this project uses (update_alt_url, update_campaign,
- * campaigns_list). Every other function answers NO FUNCTION SPECIFIED.
+ * campaigns_list, ingroup_list). Every other function answers NO FUNCTION
+ * SPECIFIED.
  */
-import { stageDelimiter, updateAltUrl } from "./alt-url.js";
+
+import { updateAltUrl } from "./alt-url.js";
+import { campaignsList, ingroupList } from "./api-lists.js";
 import { login } from "./auth.js";
-import { API_CONTENT_TYPE, apiText, type RequestContext, type SandboxResponse, textResponse } from "./response.js";
+import type { RequestParams } from "./params.js";
+import { API_CONTENT_TYPE, apiText, loggedApiText, type RequestContext, type SandboxResponse, textResponse } from "./response.js";
 import { apiSanitize as S } from "./sanitize.js";
-import type { SandboxCampaign, SandboxUser } from "./types.js";
+import { updateCampaign } from "./update-campaign.js";
 
 export const API_VERSION = "2.14-202";
 export const API_BUILD = "250720-1841";
-
-/** Functions whose check order starts with the source check (facts §3, check 1). */
-const SOURCE_CHECKED = new Set(["update_alt_url", "update_campaign", "campaigns_list"]);
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
@@ -36,20 +37,50 @@ export function isApiWrite(fn: string, altUrlId: string): boolean {
   return fn === "update_alt_url" && S.altUrlId(altUrlId) !== "LIST";
 }
 
+/**
+ * The request log keeps a POST's decoded form fields; in strict SQL mode the
+ * write fails for text longer than its column (255) or holding a quote, a
+ * backslash, a control or a non-ASCII character. A GET's query string is
+ * logged as sent (percent-encoded ASCII), which always fits.
+ */
+export function requestLogRefuses(params: RequestParams): boolean {
+  if (params.postPairs.length === 0) return false;
+  const form = params.postPairs.map(([k, v]) => `${k}=${v}`).join("&");
+  return form.length > 255 || /[^\x20-\x7e]|['"\\]/.test(form);
+}
+
+/** PHP's output buffer: until this much is printed, a fatal error can still turn the status into 500. */
+const PHP_OUTPUT_BUFFER_BYTES = 4096;
+
+/**
+ * PHP stopping at the failed request-log write: the body is what was printed
+ * before it, with HTTP 500 unless the output had already been sent.
+ */
+function applyRequestLog(r: SandboxResponse, params: RequestParams): SandboxResponse {
+  if (r.requestLogAt === undefined || !requestLogRefuses(params)) return r;
+  const status = r.requestLogAt > PHP_OUTPUT_BUFFER_BYTES ? r.status : 500;
+  return { status, headers: r.headers, body: r.body.subarray(0, r.requestLogAt) };
+}
+
 export function handleApi(ctx: RequestContext): SandboxResponse {
+  return applyRequestLog(answer(ctx), ctx.params);
+}
+
+function answer(ctx: RequestContext): SandboxResponse {
   const p = ctx.params;
   const fn = S.functionName(p.raw("function"));
 
-  if (fn === "version") return apiText(versionLine(ctx.now));
+  if (fn === "version") return loggedApiText(versionLine(ctx.now));
   if (fn === "coffee" || fn === "start_coffee" || fn === "make_coffee" || fn === "brew_coffee") {
-    return { ...textResponse(`Coffee: ${fn}|Error 418 I'm a teapot`, API_CONTENT_TYPE, 418), statusMessage: "I'm a teapot" };
+    return {
+      ...textResponse(`Coffee: ${fn}|Error 418 I'm a teapot`, API_CONTENT_TYPE, 418),
+      statusMessage: "I'm a teapot",
+      requestLogAt: Buffer.byteLength(`Coffee: ${fn}|Error 418 I'm a teapot`),
+    };
   }
 
-  const source = S.source(p.raw("source"));
-  if (SOURCE_CHECKED.has(fn) && source.length < 2) {
-    return apiText(`ERROR: Invalid Source - ${source}\nERROR: Invalid Source: |${source}|\n`);
-  }
-
+  // The login comes before any function's own checks (source included), and a
+  // failure there counts against the user whatever else is wrong.
   const who = S.user(p.raw("user"));
   const pass = S.pass(p.raw("pass"));
   const result = login(ctx.state, { user: who, pass, ip: ctx.ip, now: ctx.now, minLevel: 7 });
@@ -57,84 +88,17 @@ export function handleApi(ctx: RequestContext): SandboxResponse {
   if (result.kind === "IPBLOCK") return apiText(`ERROR: Your IP Address is not allowed: ${result.ip}: |${who}|IPBLOCK|\n`);
   if (result.kind === "BAD") return apiText(`ERROR: Login incorrect, please try again: |${who}|${pass}|BAD|\n`);
 
-  const user = result.user;
-  if (fn === "update_alt_url") return updateAltUrl(ctx, user, who);
-  if (fn === "update_campaign") return updateCampaign(ctx, user, who);
-  if (fn === "campaigns_list") return campaignsList(ctx, user, who);
-  return apiText("ERROR: NO FUNCTION SPECIFIED\n");
-}
-
-function mayModifyCampaigns(u: SandboxUser): boolean {
-  return u.vdc_agent_api_access === 1 && u.modify_campaigns === 1 && u.user_level >= 8 && u.active === "Y";
-}
-
-function noPermissionToUse(who: string, fn: string): SandboxResponse {
-  return apiText(`ERROR: auth USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION: |${who}|${fn}|\n`);
-}
-
-/**
- * update_campaign (facts §4): the project only needs dispo_call_url; active
- * and campaign_name are modelled too, any other field is ignored.
- */
-function updateCampaign(ctx: RequestContext, user: SandboxUser, who: string): SandboxResponse {
-  const FN = "update_campaign";
-  const { state, params } = ctx;
-  const err = (msg: string) => apiText(`ERROR: ${FN} ${msg}\n`);
-  if (!state.allowsFunction(user, FN)) return noPermissionToUse(who, FN);
-  if (!mayModifyCampaigns(user)) return err(`USER DOES NOT HAVE PERMISSION TO UPDATE CAMPAIGNS: |${who}|0`);
-  const cid = S.campaignId(params.raw("campaign_id"));
-  if (cid.length < 2 || cid.length > 8) return err(`YOU MUST USE ALL REQUIRED FIELDS: |${who}|${cid}||${cid}`);
-  const camp = state.visibleCampaigns(user).find((c) => c.campaign_id.toLowerCase() === cid.toLowerCase());
-  if (!camp) return err(`CAMPAIGN DOES NOT EXIST: |${who}|${cid}`);
-
-  const active = S.active(params.raw("active"));
-  const name = S.campaignText(params.raw("campaign_name"));
-  const dispo = S.campaignText(params.raw("dispo_call_url"));
-  if (active !== "" && active !== "Y" && active !== "N") {
-    return err(`ACTIVE MUST BE Y OR N, THIS IS AN OPTIONAL FIELD: |${who}|${active}`);
+  const call = { ctx, user: result.user, who };
+  if (fn === "ingroup_list") return ingroupList(call);
+  if (fn === "update_alt_url" || fn === "update_campaign" || fn === "campaigns_list") {
+    const source = S.source(p.raw("source"));
+    if (source.length < 2) {
+      const first = `ERROR: Invalid Source - ${source}\n`;
+      return loggedApiText(`${first}ERROR: Invalid Source: |${source}|\n`, first);
+    }
+    if (fn === "update_alt_url") return updateAltUrl(call);
+    if (fn === "update_campaign") return updateCampaign(call);
+    return campaignsList(call);
   }
-  if (name !== "" && (name.length < 6 || name.length > 40)) {
-    return err(`CAMPAIGN NAME MUST BE FROM 6 TO 40 CHARACTERS, THIS IS AN OPTIONAL FIELD: |${who}|${name}`);
-  }
-  if (dispo.length > 2000) return err(`DISPO CALL URL IS NOT VALID, THIS IS AN OPTIONAL FIELD: |${who}|${dispo}`);
-  if (active === "" && name === "" && dispo === "") return apiText(`NOTICE: ${FN} NO UPDATES DEFINED: |${who}|\n`);
-
-  if (active !== "") camp.active = active as "Y" | "N";
-  if (name !== "") camp.campaign_name = name;
-  if (dispo !== "") camp.dispo_call_url = dispo === "--BLANK--" ? "" : dispo;
-  return apiText(`SUCCESS: ${FN} CAMPAIGN HAS BEEN UPDATED - ${who}|${cid}\n`);
-}
-
-const CAMPAIGN_FIELDS = [
-  "campaign_id",
-  "campaign_name",
-  "active",
-  "user_group",
-  "dial_method",
-  "dial_level",
-  "lead_order",
-  "dial_statuses",
-  "dial_timeout",
-  "dial_prefix",
-  "manual_dial_prefix",
-  "three_way_dial_prefix",
-] as const satisfies readonly (keyof SandboxCampaign)[];
-
-/** campaigns_list (facts §4): the campaigns the user's group may see. No dispo URL mode. */
-function campaignsList(ctx: RequestContext, user: SandboxUser, who: string): SandboxResponse {
-  const FN = "campaigns_list";
-  const { state, params } = ctx;
-  if (!state.allowsFunction(user, FN)) return noPermissionToUse(who, FN);
-  const allowed = user.vdc_agent_api_access === 1 && user.view_reports === 1 && user.user_level >= 8 && user.active === "Y";
-  if (!allowed) return apiText(`ERROR: ${FN} USER DOES NOT HAVE PERMISSION TO GET CAMPAIGN INFO: |${who}|0|\n`);
-
-  const cid = S.campaignId(params.raw("campaign_id"));
-  const camps = state.visibleCampaigns(user).filter((c) => cid === "" || c.campaign_id.toLowerCase() === cid.toLowerCase());
-  if (camps.length === 0) return apiText(`ERROR: ${FN} THIS USER HAS NO VIEWABLE CAMPAIGNS: |${who}|\n`);
-
-  const dl = stageDelimiter(S.setting(params.raw("stage")));
-  let out = "";
-  if (S.setting(params.raw("header")) === "YES") out += CAMPAIGN_FIELDS.join(dl) + "\n";
-  for (const c of camps) out += CAMPAIGN_FIELDS.map((f) => c[f]).join(dl) + "\n";
-  return apiText(out);
+  return loggedApiText("ERROR: NO FUNCTION SPECIFIED\n");
 }

@@ -1,37 +1,71 @@
 #!/usr/bin/env node
 /**
- * `npm run sandbox` / `node dist/sandbox/cli.js [--port N] [--host H]`:
- * runs the VICIdial sandbox with the default seed until Ctrl-C, and prints
- * what is needed to try it with curl.
+ * `npm run sandbox` / `node dist/sandbox/cli.js [--state FILE] [--port N] [--host H]`:
+ * runs the VICIdial sandbox until Ctrl-C, with the default seed or the state
+ * of FILE (a transcript's initial_state), and prints what is needed to try
+ * it with curl. Its first lines on stdout name the web root (`web root: <url>`).
  */
-import { ADMIN_PATH, API_PATH, defaultSeed, startSandbox } from "./index.js";
+import { readFileSync } from "node:fs";
+import { ADMIN_PATH, API_PATH, defaultSeed, type SandboxSeed, StateFileError, seedFromTranscript, startSandbox } from "./index.js";
 
-function usage(message?: string): never {
-  if (message) process.stderr.write(`${message}\n`);
-  process.stderr.write("usage: node dist/sandbox/cli.js [--port N] [--host H]\n");
+const USAGE = "usage: node dist/sandbox/cli.js [--state FILE] [--port N] [--host H]";
+
+/** One line on stderr and exit status 2: a bad argument or state file. */
+function refuse(message: string): never {
+  process.stderr.write(`${message}\n`);
   process.exit(2);
 }
 
-function parseArgs(argv: string[]): { port: number; host: string } {
-  let port = 8089;
-  let host = "127.0.0.1";
+interface CliOptions {
+  port: number;
+  host: string;
+  stateFile?: string;
+}
+
+function parseArgs(argv: string[]): CliOptions {
+  const opts: CliOptions = { port: 8089, host: "127.0.0.1" };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    const value = () => inline ?? argv[++i] ?? usage(`${flag} needs a value`);
+    const value = () => inline ?? argv[++i] ?? refuse(`${flag} needs a value; ${USAGE}`);
     if (flag === "--port") {
       const v = value();
-      port = Number(v);
-      if (!/^\d+$/.test(v) || port > 65535) usage(`--port: expected 0 to 65535, got "${v}"`);
+      opts.port = Number(v);
+      if (!/^\d+$/.test(v) || opts.port > 65535) refuse(`--port: expected 0 to 65535, got "${v}"`);
     } else if (flag === "--host") {
-      host = value();
+      opts.host = value();
+    } else if (flag === "--state") {
+      opts.stateFile = value();
     } else if (flag === "--help" || flag === "-h") {
-      usage();
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
     } else {
-      usage(`unknown argument: ${arg}`);
+      refuse(`unknown argument: ${arg}; ${USAGE}`);
     }
   }
-  return { port, host };
+  return opts;
+}
+
+/** The state of FILE, or one line naming what is wrong with it. */
+function loadState(file: string): SandboxSeed {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    return refuse(`--state ${file}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return refuse(`--state ${file}: not JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  try {
+    return seedFromTranscript(json);
+  } catch (err) {
+    if (err instanceof StateFileError) return refuse(`--state ${file}: ${err.message}`);
+    throw err;
+  }
 }
 
 function table(rows: string[][]): string {
@@ -48,26 +82,65 @@ function table(rows: string[][]): string {
     .join("\n");
 }
 
+function mode(url: string | undefined): string {
+  if (!url) return "(none)";
+  if (url.toUpperCase() === "ALT" || url.toUpperCase() === "CAMP") return url.toUpperCase();
+  return "plain URL (not ALT)";
+}
+
+function describe(seed: SandboxSeed): string[] {
+  const count = (id: string, entry: string) =>
+    String(seed.vicidial_url_multi.filter((r) => r.entry_type === entry && r.campaign_id.toLowerCase() === id.toLowerCase()).length);
+  const out = [
+    "Campaigns:",
+    table([
+      ["campaign", "name", "group", "dispo URL", "Alt URLs"],
+      ...seed.campaigns.map((c) => [
+        c.campaign_id,
+        c.campaign_name,
+        c.user_group,
+        mode(c.dispo_call_url),
+        count(c.campaign_id, "campaign"),
+      ]),
+    ]),
+  ];
+  const groups = seed.inbound_groups ?? [];
+  if (groups.length > 0) {
+    out.push(
+      "",
+      "In-groups (admin page only):",
+      table([
+        ["in-group", "name", "active", "dispo URL", "Alt URLs"],
+        ...groups.map((g) => [g.group_id, g.group_name ?? "", g.active ?? "Y", mode(g.dispo_call_url), count(g.group_id, "ingroup")]),
+      ]),
+    );
+  }
+  const lists = seed.lists ?? [];
+  if (lists.length > 0) {
+    out.push(
+      "",
+      "Lists (admin page only):",
+      table([
+        ["list", "name", "campaign", "no-agent URL", "Alt URLs"],
+        ...lists.map((l) => [String(l.list_id), l.list_name, l.campaign_id, mode(l.na_call_url), count(String(l.list_id), "list")]),
+      ]),
+    );
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
-  const { port, host } = parseArgs(process.argv.slice(2));
-  const seed = defaultSeed();
+  const { port, host, stateFile } = parseArgs(process.argv.slice(2));
+  const seed = stateFile === undefined ? defaultSeed() : loadState(stateFile);
   const sandbox = await startSandbox({ host, port, seed });
   const api = `${sandbox.url}${API_PATH}`;
   const admin = `${sandbox.url}${ADMIN_PATH}`;
+  const first = sandbox.users.find((u) => u.user_level >= 8 && u.active === "Y") ?? sandbox.users[0];
+  const creds = first ? { user: first.user, pass: first.pass } : { user: "USER", pass: "PASS" };
 
   const users = table([
     ["user", "password", "level", "group", "what it is for"],
     ...sandbox.users.map((u) => [u.user, u.pass, String(u.user_level), u.user_group, u.note ?? ""]),
-  ]);
-  const campaigns = table([
-    ["campaign", "name", "group", "dispo URL", "Alt URLs"],
-    ...seed.campaigns.map((c) => [
-      c.campaign_id,
-      c.campaign_name,
-      c.user_group,
-      c.dispo_call_url === "ALT" ? "ALT" : c.dispo_call_url === "" ? "(none)" : "plain URL (not ALT)",
-      String(seed.vicidial_url_multi.filter((r) => r.campaign_id === c.campaign_id).length),
-    ]),
   ]);
 
   process.stdout.write(
@@ -77,18 +150,18 @@ async function main(): Promise<void> {
       `  web root:   ${sandbox.url}`,
       `  API:        ${api}`,
       `  admin page: ${admin}  (HTTP Basic auth)`,
+      `  state:      ${stateFile ?? "the default seed"}`,
       "",
       "Users:",
       users,
       "",
-      "Campaigns:",
-      campaigns,
+      ...describe(seed),
       "",
       "Try:",
-      `  curl '${api}?source=test&user=6666&pass=sandbox1234&function=update_alt_url&campaign_id=2001&entry_type=campaign&url_type=dispo&alt_url_id=LIST&header=YES'`,
-      `  curl -u 6666:sandbox1234 '${admin}?action=URL_MULTI_DELETE&campaign_id=2001&entry_type=campaign&url_type=dispo&url_id=3'`,
+      `  curl '${api}?source=test&user=${creds.user}&pass=${creds.pass}&function=campaigns_list&header=YES'`,
+      `  curl -u ${creds.user}:${creds.pass} '${admin}?campaign_id=${seed.campaigns[0]?.campaign_id ?? "ID"}&entry_type=campaign&url_type=dispo'`,
       "",
-      "Ten failed logins in 15 minutes lock a user for 15 minutes, as on a real system.",
+      "After a good login, ten failed logins lock the user until 15 minutes after that login, as on a real system.",
       "Press Ctrl-C to stop.",
       "",
     ].join("\n"),

@@ -1,11 +1,13 @@
 /**
  * Public API of the embedded VICIdial 2.14 sandbox: a fake
  * non_agent_api.php and admin_url_multi.php over real HTTP, faithful to
- * VICIdial 2.14 behaviour (docs/vicidial-behaviour.md) and the recorded transcripts.
+ * VICIdial 2.14's behaviour and the recorded transcripts in test/fixtures/
+ * (docs/sandbox.md says what it imitates and what not).
  */
 
-export { defaultSeed, seedFromTranscript } from "./seed.js";
+export { defaultSeed } from "./seed.js";
 export { ADMIN_PATH, API_PATH, startSandbox } from "./server.js";
+export { StateFileError, seedFromTranscript } from "./state-file.js";
 export type {
   FaultMode,
   FaultRule,
@@ -13,10 +15,12 @@ export type {
   SandboxAltUrl,
   SandboxCampaign,
   SandboxInboundGroup,
+  SandboxList,
   SandboxOptions,
   SandboxRequestRecord,
   SandboxSeed,
   SandboxStats,
+  SandboxUrlLogRow,
   SandboxUser,
   SandboxUserGroup,
 } from "./types.js";

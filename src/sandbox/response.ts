@@ -5,6 +5,7 @@
  */
 import type { RequestParams } from "./params.js";
 import type { SandboxState } from "./state.js";
+import type { SandboxUser } from "./types.js";
 
 /** non_agent_api.php sets this header itself (lower-case utf-8). */
 export const API_CONTENT_TYPE = "text/html; charset=utf-8";
@@ -17,6 +18,12 @@ export interface SandboxResponse {
   statusMessage?: string;
   headers: Record<string, string>;
   body: Buffer;
+  /**
+   * API answers only: how many bytes of the body were printed when the script
+   * wrote its request log (VICIdial's api_log). When that write fails, PHP
+   * stops there with HTTP 500 and the bytes printed so far.
+   */
+  requestLogAt?: number;
 }
 
 export interface RequestContext {
@@ -28,6 +35,14 @@ export interface RequestContext {
   now: number;
 }
 
+/** An API function call after a good login. */
+export interface ApiCall {
+  ctx: RequestContext;
+  user: SandboxUser;
+  /** the user name as sent (sanitised), which VICIdial echoes */
+  who: string;
+}
+
 export function textResponse(body: string, contentType: string, status = 200, extra: Record<string, string> = {}): SandboxResponse {
   return { status, headers: { "Content-Type": contentType, ...extra }, body: Buffer.from(body, "utf8") };
 }
@@ -35,6 +50,11 @@ export function textResponse(body: string, contentType: string, status = 200, ex
 /** A plain-text API answer (always HTTP 200 unless stated). */
 export function apiText(body: string, status = 200): SandboxResponse {
   return textResponse(body, API_CONTENT_TYPE, status);
+}
+
+/** An API answer followed by the request-log write (after `printedBefore` characters, default all). */
+export function loggedApiText(body: string, printedBefore: string = body): SandboxResponse {
+  return { ...apiText(body), requestLogAt: Buffer.byteLength(printedBefore, "utf8") };
 }
 
 /** PHP fatal error: HTTP 500 with an empty body (headers already sent by the script). */

@@ -1,5 +1,5 @@
 /**
- * VICIdial's silent input stripping (facts §6), with the default system
+ * VICIdial's silent input stripping, with the default system
  * setting use_non_latin=0: every character outside a field's set is removed
  * without an error, before any length check.
  */
@@ -22,8 +22,10 @@ export const apiSanitize = {
   active: strip(/[^A-Z]/g),
   /** entry_type and url_type */
   typeName: strip(/[^_0-9a-zA-Z]/g),
-  /** header and stage: compared exactly afterwards */
+  /** stage: compared exactly afterwards */
   setting: strip(/[^-_0-9a-zA-Z]/g),
+  /** header loses even - and _, so Y_ES and Y-E-S both become YES */
+  header: strip(/[^0-9a-zA-Z]/g),
   urlAddress: strip(/[^-%=+.:/@?&_ 0-9a-zA-Z]/g),
   urlStatuses: strip(/[^- 0-9a-zA-Z]/g),
   urlLists: strip(/[^- 0-9A-Z]/g),
@@ -33,8 +35,11 @@ export const apiSanitize = {
    */
   urlDescription: strip(/[^ .\x2C-\x5F0-9a-zA-Z]/g),
   digits: strip(/[^0-9]/g),
-  /** update_campaign text fields: quotes, angle brackets, backslash and ; go */
-  campaignText: strip(/[<>'"\\;]/g),
+  /** update_campaign's dispo_call_url: the same short whitelist as url_address */
+  dispoCallUrl: strip(/[^-%=+.:/@?&_ 0-9a-zA-Z]/g),
+  campaignName: strip(/[^- .,_0-9a-zA-Z]/g),
+  /** ingroup_list's picker field name */
+  comments: (value: string): string => value.replace(/[;#"]/g, "").replace(/\+/g, " "),
 };
 
 /** admin_url_multi.php 2.14-9 uses its own, slightly different, patterns. */
@@ -54,16 +59,19 @@ export const adminSanitize = {
   urlAddress: strip(/[<>'"\\;]/g),
 };
 
-/** Raised when a value would break the SQL statement it is pasted into. */
-export class SqlSyntaxError extends Error {
-  constructor() {
-    super("You have an error in your SQL syntax");
-    this.name = "SqlSyntaxError";
+/**
+ * Raised when the database would refuse the statement: a value that breaks
+ * its SQL text, or one strict SQL mode does not store (out of range, too long).
+ */
+export class SqlRefused extends Error {
+  constructor(reason = "You have an error in your SQL syntax") {
+    super(reason);
+    this.name = "SqlRefused";
   }
 }
 
 /**
- * url_description goes into SQL unescaped (facts §6), so MySQL reads its
+ * The API pastes url_description into SQL unescaped, so MySQL reads its
  * backslashes as escapes inside a '...' literal. An unpaired trailing
  * backslash escapes the closing quote and the statement fails.
  */
@@ -76,7 +84,7 @@ export function mysqlStringLiteral(raw: string): string {
       continue;
     }
     const next = raw[i + 1];
-    if (next === undefined) throw new SqlSyntaxError();
+    if (next === undefined) throw new SqlRefused();
     i++;
     switch (next) {
       case "0":
@@ -109,7 +117,10 @@ export function mysqlStringLiteral(raw: string): string {
   return out;
 }
 
-/** MySQL (non-strict, as VICIdial installs run) clamps out-of-range smallints. */
-export function smallint(digits: string): number {
-  return Math.min(Number(digits), 32767);
+/** A signed SMALLINT in strict SQL mode: an integer from -32768 to 32767, anything else is refused. */
+export function strictSmallint(text: string): number {
+  if (!/^-?\d+$/.test(text)) throw new SqlRefused("Incorrect integer value");
+  const n = Number(text);
+  if (n < -32768 || n > 32767) throw new SqlRefused("Out of range value");
+  return n;
 }

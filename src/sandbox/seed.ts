@@ -1,9 +1,9 @@
 /**
- * Seed data: the default small call centre used by `npm start` without a
- * VICIDIAL_URL and by `npm run sandbox`, and the mapping of the recorded
- * transcript's initial_state.
+ * The default seed: the small call centre used by `npm start` without a
+ * VICIDIAL_URL, by `npm run sandbox` without --state, and by most tests.
+ * Existing entries are relied on by tests: add, never change.
  */
-import type { SandboxAltUrl, SandboxCampaign, SandboxSeed, SandboxUser } from "./types.js";
+import type { SandboxAltUrl, SandboxCampaign, SandboxInboundGroup, SandboxList, SandboxSeed, SandboxUser } from "./types.js";
 
 function campaign(fields: Partial<SandboxCampaign> & Pick<SandboxCampaign, "campaign_id" | "campaign_name">): SandboxCampaign {
   return {
@@ -28,10 +28,106 @@ function dispoRow(fields: Omit<SandboxAltUrl, "entry_type" | "url_type">): Sandb
   return { ...fields, entry_type: "campaign", url_type: "dispo" };
 }
 
+function inboundGroup(fields: Pick<SandboxInboundGroup, "group_id" | "group_name" | "dispo_call_url"> & Partial<SandboxInboundGroup>) {
+  return {
+    start_call_url: "",
+    na_call_url: "",
+    add_lead_url: "",
+    active: "Y",
+    user_group: "---ALL---",
+    group_color: "",
+    ...fields,
+  } as const;
+}
+
+/**
+ * In-groups: SALESLINE in ALT mode for dispo and add-lead URLs (group
+ * SALESTEAM), OVERFLOW using its campaign's URLs (CAMP), SUPPORT_IN with no
+ * dispo URL, and the inactive OLDLINE that ingroup_list leaves out.
+ */
+function inboundGroups(): SandboxInboundGroup[] {
+  return [
+    inboundGroup({ group_id: "SUPPORT_IN", group_name: "Support line", dispo_call_url: "", user_group: "ADMIN" }),
+    inboundGroup({
+      group_id: "SALESLINE",
+      group_name: "Inbound sales",
+      dispo_call_url: "ALT",
+      add_lead_url: "ALT",
+      user_group: "SALESTEAM",
+    }),
+    inboundGroup({ group_id: "OVERFLOW", group_name: "Overflow to campaign URLs", dispo_call_url: "CAMP" }),
+    inboundGroup({ group_id: "OLDLINE", group_name: "Retired line", dispo_call_url: "ALT", active: "N" }),
+  ];
+}
+
+/** Lists 101 and 102 of campaign 2001 (row 2 fires for them); 101 keeps no-agent Alt URLs. */
+function lists(): SandboxList[] {
+  return [
+    { list_id: 101, list_name: "Spring leads", campaign_id: "2001", active: "Y", na_call_url: "ALT" },
+    { list_id: 102, list_name: "Summer leads", campaign_id: "2001", active: "Y", na_call_url: "" },
+  ];
+}
+
+/** Alt URLs of the in-group and the list; ids from 101, so tests adding campaign rows from 6 up never collide. */
+function entryRows(): SandboxAltUrl[] {
+  const base = { url_lists: "", url_call_length: 0 };
+  return [
+    {
+      ...base,
+      url_id: 101,
+      campaign_id: "SALESLINE",
+      entry_type: "ingroup",
+      url_type: "dispo",
+      active: "Y",
+      url_rank: 1,
+      url_statuses: "SALE PSALE",
+      url_description: "CRM - inbound sale",
+      url_address: "https://crm.example.com/vicidial/inbound?lead_id=--A--lead_id--B--&group=--A--group--B--&status=--A--dispo--B--",
+    },
+    {
+      ...base,
+      url_id: 102,
+      campaign_id: "SALESLINE",
+      entry_type: "ingroup",
+      url_type: "dispo",
+      active: "N",
+      url_rank: 2,
+      url_statuses: "---ALL---",
+      url_description: "Inbound call log - paused",
+      url_address: "https://log.example.com/inbound?group=--A--group--B--&lead=--A--lead_id--B--&status=--A--dispo--B--",
+    },
+    {
+      ...base,
+      url_id: 103,
+      campaign_id: "SALESLINE",
+      entry_type: "ingroup",
+      url_type: "addlead",
+      active: "Y",
+      url_rank: 1,
+      url_statuses: "---ALL---",
+      url_description: "New inbound lead - stored, never fired",
+      url_address: "https://crm.example.com/vicidial/newlead?lead_id=--A--lead_id--B--&phone=--A--phone_number--B--",
+    },
+    {
+      ...base,
+      url_id: 104,
+      campaign_id: "101",
+      entry_type: "list",
+      url_type: "noagent",
+      active: "Y",
+      url_rank: 1,
+      url_statuses: "---ALL---",
+      url_description: "Dropped calls of list 101",
+      url_address: "https://crm.example.com/vicidial/drop?lead_id=--A--lead_id--B--&status=--A--status--B--",
+    },
+  ];
+}
+
 /**
  * A small, believable call centre: one ALT campaign with four Alt URLs, one
  * campaign with a plain dispo URL, one ALT campaign outside the SALESTEAM
- * group's reach, and users covering every permission case.
+ * group's reach, users covering every permission case, and the in-groups and
+ * lists above.
  */
 export function defaultSeed(): SandboxSeed {
   const users: SandboxUser[] = [
@@ -201,119 +297,24 @@ export function defaultSeed(): SandboxSeed {
 
   return {
     user_groups: [
-      { user_group: "ADMIN", allowed_campaigns: " -ALL-CAMPAIGNS- - -" },
-      { user_group: "SALESTEAM", allowed_campaigns: " 2001 2002 -" },
+      {
+        user_group: "ADMIN",
+        allowed_campaigns: " -ALL-CAMPAIGNS- - -",
+        allowed_reports: "ALL REPORTS",
+        admin_viewable_groups: " ---ALL---",
+      },
+      {
+        user_group: "SALESTEAM",
+        allowed_campaigns: " 2001 2002 -",
+        allowed_reports: "Real-Time Main Report, Outbound Calling Report",
+        admin_viewable_groups: " SALESTEAM -",
+      },
     ],
     users,
     campaigns,
-    inbound_groups: [{ group_id: "SUPPORT_IN", dispo_call_url: "" }],
-    vicidial_url_multi: rows,
-    next_url_id: 6,
+    inbound_groups: inboundGroups(),
+    lists: lists(),
+    vicidial_url_multi: [...rows, ...entryRows()],
+    next_url_id: 105,
   };
-}
-
-// ---- transcript initial_state --------------------------------------------
-
-type Obj = Record<string, unknown>;
-
-function obj(value: unknown, what: string): Obj {
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw new Error(`initial_state: ${what} must be an object`);
-  return value as Obj;
-}
-
-function arr(value: unknown, what: string): unknown[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new Error(`initial_state: ${what} must be an array`);
-  return value;
-}
-
-function str(o: Obj, key: string, what: string): string {
-  const v = o[key];
-  if (typeof v === "number") return String(v);
-  if (typeof v !== "string") throw new Error(`initial_state: ${what}.${key} must be a string`);
-  return v;
-}
-
-function optStr(o: Obj, key: string): string {
-  const v = o[key];
-  return typeof v === "string" ? v : typeof v === "number" ? String(v) : "";
-}
-
-function num(o: Obj, key: string, what: string): number {
-  const v = o[key];
-  const n = typeof v === "string" ? Number(v) : v;
-  if (typeof n !== "number" || !Number.isFinite(n)) throw new Error(`initial_state: ${what}.${key} must be a number`);
-  return n;
-}
-
-const flag = (n: number): 0 | 1 => (n > 0 ? 1 : 0);
-const yn = (s: string): "Y" | "N" => (s === "Y" ? "Y" : "N");
-
-/** Builds a seed from the transcript's `initial_state` (ids count up from 1). */
-export function seedFromTranscript(initialState: unknown): SandboxSeed {
-  const st = obj(initialState, "initial_state");
-  const user_groups = arr(st.user_groups, "user_groups").map((g, i) => {
-    const o = obj(g, `user_groups[${i}]`);
-    return { user_group: str(o, "user_group", "user_group"), allowed_campaigns: str(o, "allowed_campaigns", "user_group") };
-  });
-  const users = arr(st.users, "users").map((u, i): SandboxUser => {
-    const o = obj(u, `users[${i}]`);
-    const w = `users[${i}]`;
-    return {
-      user: str(o, "user", w),
-      pass: str(o, "pass", w),
-      user_level: num(o, "user_level", w),
-      user_group: str(o, "user_group", w),
-      active: yn(str(o, "active", w)),
-      vdc_agent_api_access: flag(num(o, "vdc_agent_api_access", w)),
-      modify_campaigns: flag(num(o, "modify_campaigns", w)),
-      view_reports: flag(num(o, "view_reports", w)),
-      api_allowed_functions: str(o, "api_allowed_functions", w),
-    };
-  });
-  const campaigns = arr(st.campaigns, "campaigns").map((c, i): SandboxCampaign => {
-    const o = obj(c, `campaigns[${i}]`);
-    const w = `campaigns[${i}]`;
-    return {
-      campaign_id: str(o, "campaign_id", w),
-      campaign_name: str(o, "campaign_name", w),
-      active: yn(str(o, "active", w)),
-      user_group: optStr(o, "user_group"),
-      dial_method: optStr(o, "dial_method"),
-      dial_level: optStr(o, "dial_level"),
-      lead_order: optStr(o, "lead_order"),
-      dial_statuses: optStr(o, "dial_statuses"),
-      dial_timeout: optStr(o, "dial_timeout"),
-      dial_prefix: optStr(o, "dial_prefix"),
-      manual_dial_prefix: optStr(o, "manual_dial_prefix"),
-      three_way_dial_prefix: optStr(o, "three_way_dial_prefix"),
-      dispo_call_url: optStr(o, "dispo_call_url"),
-      start_call_url: optStr(o, "start_call_url"),
-      na_call_url: optStr(o, "na_call_url"),
-    };
-  });
-  const inbound_groups = arr(st.inbound_groups, "inbound_groups").map((g, i) => {
-    const o = obj(g, `inbound_groups[${i}]`);
-    return { group_id: str(o, "group_id", `inbound_groups[${i}]`), dispo_call_url: optStr(o, "dispo_call_url") };
-  });
-  const rows = arr(st.vicidial_url_multi, "vicidial_url_multi").map((r, i): SandboxAltUrl => {
-    const o = obj(r, `vicidial_url_multi[${i}]`);
-    const w = `vicidial_url_multi[${i}]`;
-    const entry = optStr(o, "entry_type");
-    return {
-      url_id: num(o, "url_id", w),
-      campaign_id: str(o, "campaign_id", w),
-      entry_type: entry === "ingroup" || entry === "list" ? entry : "campaign",
-      active: yn(optStr(o, "active")),
-      url_type: optStr(o, "url_type") || "dispo",
-      url_rank: Number(optStr(o, "url_rank") || 1),
-      url_statuses: optStr(o, "url_statuses"),
-      url_description: optStr(o, "url_description"),
-      url_lists: optStr(o, "url_lists"),
-      url_call_length: Number(optStr(o, "url_call_length") || 0),
-      url_address: optStr(o, "url_address"),
-    };
-  });
-  const next = rows.reduce((m, r) => Math.max(m, r.url_id), 0) + 1;
-  return { user_groups, users, campaigns, inbound_groups, vicidial_url_multi: rows, next_url_id: next };
 }

@@ -6,7 +6,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Socket } from "node:net";
 import { handleAdmin, isAdminWrite } from "./admin.js";
 import { handleApi, isApiWrite } from "./api.js";
-import { failedLoginCounts } from "./auth.js";
 import { FaultController, type FaultTarget, garbageBytes, htmlErrorPage } from "./faults.js";
 import { parseBasicAuth, parseQuery, RequestParams } from "./params.js";
 import { API_CONTENT_TYPE, phpFatal, type RequestContext, type SandboxResponse, textResponse } from "./response.js";
@@ -17,6 +16,8 @@ import type { FaultRule, Sandbox, SandboxOptions, SandboxRequestRecord, SandboxS
 export const API_PATH = "/vicidial/non_agent_api.php";
 export const ADMIN_PATH = "/vicidial/admin_url_multi.php";
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** The recorded server answers request lines far over Node's 16 KB default (a 65,000-character URL, encoded). */
+const MAX_HEADER_BYTES = 1024 * 1024;
 
 function notFound(path: string): SandboxResponse {
   const body =
@@ -159,9 +160,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     else act();
   }
 
-  const server = createServer((req, res) => {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     void onRequest(req, res);
   });
+  // A request the HTTP parser refuses (raw non-ASCII bytes in the request
+  // line, for one) gets no answer: the recorded server hung up on those.
+  server.on("clientError", (_err, socket) => socket.destroy());
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
@@ -186,7 +190,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     stats(): SandboxStats {
       return {
         ...counters,
-        failedLogins: failedLoginCounts(state, now()),
+        failedLogins: state.failedLoginCounts(),
         log: log.map((r) => ({ ...r, params: r.params.map(([k, v]) => [k, v] as [string, string]) })),
       };
     },
@@ -202,11 +206,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       return state.dump();
     },
     resetFailedLogins(user?: string): void {
-      if (user === undefined) state.logins.clear();
-      else {
-        const u = state.findUser(user);
-        state.logins.delete(u ? u.user : user);
-      }
+      state.resetFailedLogins(user);
     },
     close(): Promise<void> {
       for (const t of timers) clearTimeout(t);

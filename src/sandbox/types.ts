@@ -16,6 +16,10 @@ export interface SandboxUser {
   api_allowed_functions: string;
   /** human description for the CLI listing */
   note?: string;
+  /** failed logins since the last good one (VICIdial's failed_login_count); default 0 */
+  failed_login_count?: number;
+  /** "YYYY-MM-DD HH:MM:SS" in UTC: the last good login, or the failure that restarted the count; default long ago */
+  last_login_date?: string;
 }
 
 export interface SandboxUserGroup {
@@ -24,6 +28,10 @@ export interface SandboxUserGroup {
   allowed_campaigns: string;
   /** when set, only these client IPs may use the API/admin, others get IPBLOCK */
   api_ip_list?: string[];
+  /** "ALL REPORTS" or report names ("URL Log Report"), tested as substrings; default "" */
+  allowed_reports?: string;
+  /** user groups whose in-groups ingroup_list shows: " ---ALL--- " (or empty) for all, else " ADMIN SUPPORT -" */
+  admin_viewable_groups?: string;
 }
 
 export interface SandboxCampaign {
@@ -60,7 +68,41 @@ export interface SandboxAltUrl {
 
 export interface SandboxInboundGroup {
   group_id: string;
+  /** default "" */
+  group_name?: string;
+  /** "ALT", "CAMP" (use the campaign's), a URL or "" */
   dispo_call_url: string;
+  start_call_url?: string;
+  na_call_url?: string;
+  add_lead_url?: string;
+  /** default "Y"; ingroup_list shows active in-groups only */
+  active?: "Y" | "N";
+  /** the admin user group owning the in-group (admin viewable groups); default "---ALL---" */
+  user_group?: string;
+  /** colour cell of the ingroup_list picker; default "" */
+  group_color?: string;
+}
+
+/** One row of vicidial_lists: only what the Alt URL pages read. */
+export interface SandboxList {
+  list_id: number;
+  list_name: string;
+  campaign_id: string;
+  active: "Y" | "N";
+  /** "ALT" lets the admin page keep noagent Alt URLs for the list */
+  na_call_url: string;
+}
+
+/** One row of vicidial_url_log (what VICIdial fetched and what came back). */
+export interface SandboxUrlLogRow {
+  url_log_id: number;
+  uniqueid: string;
+  /** "YYYY-MM-DD HH:MM:SS", server local time */
+  url_date: string;
+  url_type: string;
+  response_sec: number;
+  url: string;
+  url_response: string;
 }
 
 export interface SandboxSeed {
@@ -68,8 +110,11 @@ export interface SandboxSeed {
   users: SandboxUser[];
   campaigns: SandboxCampaign[];
   inbound_groups?: SandboxInboundGroup[];
+  lists?: SandboxList[];
+  /** in physical (table) order: rows of equal rank are listed in this order */
   vicidial_url_multi: SandboxAltUrl[];
   next_url_id?: number;
+  vicidial_url_log?: SandboxUrlLogRow[];
 }
 
 export type FaultMode =
@@ -112,6 +157,7 @@ export interface SandboxStats {
   requests: number;
   inFlight: number;
   maxInFlight: number;
+  /** each user's failed-login count (VICIdial's failed_login_count), users at 0 left out */
   failedLogins: Record<string, number>;
   log: SandboxRequestRecord[];
 }
@@ -139,8 +185,14 @@ export interface Sandbox {
   resetStats(): void;
   /** replaces the active rules; [] clears */
   setFaults(rules: FaultRule[]): void;
-  /** canonical JSON of all mutable data, for "byte-identical before and after" assertions */
+  /**
+   * canonical JSON of all mutable data, for "byte-identical before and after"
+   * assertions and state checks: campaigns, inbound_groups, lists,
+   * vicidial_url_multi (by url_id), next_url_id, failed_logins (counts),
+   * vicidial_url_log. A good login's date stamp is left out.
+   */
   dump(): string;
+  /** sets the failed-login count of one user (or all) back to 0 */
   resetFailedLogins(user?: string): void;
   /** closes server and all sockets (including hung ones) promptly */
   close(): Promise<void>;
