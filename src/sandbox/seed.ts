@@ -3,7 +3,10 @@
  * VICIDIAL_URL and by `npm run sandbox`, and the mapping of the recorded
  * transcript's initial_state.
  */
+import { DEFAULT_UTC_OFFSET_HOURS } from "./clock.js";
 import type { SandboxAltUrl, SandboxCampaign, SandboxSeed, SandboxUser } from "./types.js";
+import { urlLogRowsFromState } from "./url-log.js";
+import { defaultUrlLog } from "./url-log-seed.js";
 
 function campaign(fields: Partial<SandboxCampaign> & Pick<SandboxCampaign, "campaign_id" | "campaign_name">): SandboxCampaign {
   return {
@@ -28,12 +31,20 @@ function dispoRow(fields: Omit<SandboxAltUrl, "entry_type" | "url_type">): Sandb
   return { ...fields, entry_type: "campaign", url_type: "dispo" };
 }
 
+export interface DefaultSeedOptions {
+  /** the moment "today" is taken from for the URL log's deliveries (default now) */
+  now?: number;
+  /** the server's zone, hours east of UTC (default -5) */
+  utcOffsetHours?: number;
+}
+
 /**
  * A small, believable call centre: one ALT campaign with four Alt URLs, one
  * campaign with a plain dispo URL, one ALT campaign outside the SALESTEAM
- * group's reach, and users covering every permission case.
+ * group's reach, users covering every permission case, and three days of
+ * URL log deliveries (the day before yesterday, yesterday and today).
  */
-export function defaultSeed(): SandboxSeed {
+export function defaultSeed(opts: DefaultSeedOptions = {}): SandboxSeed {
   const users: SandboxUser[] = [
     {
       user: "6666",
@@ -106,6 +117,18 @@ export function defaultSeed(): SandboxSeed {
       view_reports: 1,
       api_allowed_functions: " version ",
       note: "allowed API functions: version only (function-permission error)",
+    },
+    {
+      user: "rptlimit",
+      pass: "rptlimit1",
+      user_level: 8,
+      user_group: "LIMITED",
+      active: "Y",
+      vdc_agent_api_access: 1,
+      modify_campaigns: 1,
+      view_reports: 1,
+      api_allowed_functions: " ALL_FUNCTIONS ",
+      note: "group LIMITED may not view the URL Log Report (401 after a good login)",
     },
   ];
 
@@ -203,12 +226,19 @@ export function defaultSeed(): SandboxSeed {
     user_groups: [
       { user_group: "ADMIN", allowed_campaigns: " -ALL-CAMPAIGNS- - -" },
       { user_group: "SALESTEAM", allowed_campaigns: " 2001 2002 -" },
+      { user_group: "LIMITED", allowed_campaigns: " -ALL-CAMPAIGNS- - -", allowed_reports: "Real-Time Main Report" },
     ],
     users,
     campaigns,
     inbound_groups: [{ group_id: "SUPPORT_IN", dispo_call_url: "" }],
     vicidial_url_multi: rows,
     next_url_id: 6,
+    vicidial_url_log: defaultUrlLog({
+      rows,
+      campaigns,
+      now: opts.now ?? Date.now(),
+      utcOffsetHours: opts.utcOffsetHours ?? DEFAULT_UTC_OFFSET_HOURS,
+    }),
   };
 }
 
@@ -254,7 +284,12 @@ export function seedFromTranscript(initialState: unknown): SandboxSeed {
   const st = obj(initialState, "initial_state");
   const user_groups = arr(st.user_groups, "user_groups").map((g, i) => {
     const o = obj(g, `user_groups[${i}]`);
-    return { user_group: str(o, "user_group", "user_group"), allowed_campaigns: str(o, "allowed_campaigns", "user_group") };
+    const allowedReports = o.allowed_reports === undefined ? {} : { allowed_reports: str(o, "allowed_reports", "user_group") };
+    return {
+      user_group: str(o, "user_group", "user_group"),
+      allowed_campaigns: str(o, "allowed_campaigns", "user_group"),
+      ...allowedReports,
+    };
   });
   const users = arr(st.users, "users").map((u, i): SandboxUser => {
     const o = obj(u, `users[${i}]`);
@@ -315,5 +350,6 @@ export function seedFromTranscript(initialState: unknown): SandboxSeed {
     };
   });
   const next = rows.reduce((m, r) => Math.max(m, r.url_id), 0) + 1;
-  return { user_groups, users, campaigns, inbound_groups, vicidial_url_multi: rows, next_url_id: next };
+  const vicidial_url_log = urlLogRowsFromState(st.vicidial_url_log);
+  return { user_groups, users, campaigns, inbound_groups, vicidial_url_multi: rows, next_url_id: next, vicidial_url_log };
 }

@@ -6,6 +6,7 @@
  * VICIdial compares ids (and even passwords, when hashing is off) that way.
  */
 import type { SandboxAltUrl, SandboxCampaign, SandboxInboundGroup, SandboxSeed, SandboxUser, SandboxUserGroup } from "./types.js";
+import { ReportLog, UrlLog } from "./url-log.js";
 
 /** Failed-login bookkeeping for one user (keyed by the stored user id). */
 export interface LoginState {
@@ -55,6 +56,9 @@ export class SandboxState {
   rows: SandboxAltUrl[];
   nextUrlId: number;
   readonly logins = new Map<string, LoginState>();
+  /** vicidial_url_log and vicidial_report_log (left out of dump(): a report visit is a read) */
+  readonly urlLog: UrlLog;
+  readonly reportLog = new ReportLog();
 
   constructor(seed: SandboxSeed) {
     // Copies, so a test's seed object is never changed behind its back.
@@ -66,6 +70,7 @@ export class SandboxState {
     this.rows = s.vicidial_url_multi;
     const maxId = this.rows.reduce((m, r) => Math.max(m, r.url_id), 0);
     this.nextUrlId = Math.max(s.next_url_id ?? 1, maxId + 1);
+    this.urlLog = new UrlLog(seed.vicidial_url_log ?? []);
   }
 
   findUser(user: string): SandboxUser | undefined {
