@@ -4,11 +4,13 @@
  * runs the VICIdial sandbox with the default seed until Ctrl-C, and prints
  * what is needed to try it with curl.
  */
-import { ADMIN_PATH, API_PATH, defaultSeed, startSandbox } from "./index.js";
+import { controlHelp } from "./control.js";
+import { ADMIN_PATH, API_PATH, defaultSeed, FIRE_DISPOSITION_PATH, REPORT_PATH, startSandbox } from "./index.js";
 
 function usage(message?: string): never {
   if (message) process.stderr.write(`${message}\n`);
   process.stderr.write("usage: node dist/sandbox/cli.js [--port N] [--host H]\n");
+  process.stderr.write(`\n${controlHelp("http://HOST:PORT")}`);
   process.exit(2);
 }
 
@@ -54,6 +56,10 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox({ host, port, seed });
   const api = `${sandbox.url}${API_PATH}`;
   const admin = `${sandbox.url}${ADMIN_PATH}`;
+  const report = `${sandbox.url}${REPORT_PATH}`;
+  const fire = `${sandbox.url}${FIRE_DISPOSITION_PATH}`;
+  const saleCall =
+    '{"campaign_id":"2001","status":"SALE","lead":{"lead_id":1234,"list_id":101,"user":"agent01"},"talk_sec":60,"dead_sec":5';
 
   const users = table([
     ["user", "password", "level", "group", "what it is for"],
@@ -77,6 +83,7 @@ async function main(): Promise<void> {
       `  web root:   ${sandbox.url}`,
       `  API:        ${api}`,
       `  admin page: ${admin}  (HTTP Basic auth)`,
+      `  URL log:    ${report}  (HTTP Basic auth, level 7 and View Reports)`,
       "",
       "Users:",
       users,
@@ -87,7 +94,11 @@ async function main(): Promise<void> {
       "Try:",
       `  curl '${api}?source=test&user=6666&pass=sandbox1234&function=update_alt_url&campaign_id=2001&entry_type=campaign&url_type=dispo&alt_url_id=LIST&header=YES'`,
       `  curl -u 6666:sandbox1234 '${admin}?action=URL_MULTI_DELETE&campaign_id=2001&entry_type=campaign&url_type=dispo&url_id=3'`,
+      `  curl -g -u 6666:sandbox1234 '${report}?url_type[]=--ALL--&SUBMIT=SUBMIT&file_download=1'   (today's deliveries as CSV)`,
+      `  curl -X POST -H 'Content-Type: application/json' -d '${saleCall},"browser_fetches":false}' '${fire}'`,
+      "    (queues campaign 2001's matching Alt URLs; without browser_fetches:false the sandbox really fetches them)",
       "",
+      controlHelp(sandbox.url),
       "Ten failed logins in 15 minutes lock a user for 15 minutes, as on a real system.",
       "Press Ctrl-C to stop.",
       "",

@@ -15,6 +15,22 @@ export const CONTROL_PREFIX = "/sandbox/";
 export const FIRE_DISPOSITION_PATH = "/sandbox/fire-disposition";
 export const RUN_URLS_PATH = "/sandbox/run-urls";
 
+/** How to use the controls, for the CLI's help and banner. */
+export function controlHelp(webRoot: string): string {
+  return [
+    "Sandbox controls (loopback only, not part of VICIdial):",
+    `  POST ${webRoot}${FIRE_DISPOSITION_PATH}`,
+    "    fires the Alt URLs of a simulated disposition as VICIdial does: queues a vicidial_url_log row",
+    "    per matching URL, then fetches them one after another (60 s limit each) and answers with the",
+    "    result as JSON. Body: {campaign_id, status, lead: {lead_id, list_id, ...template variables},",
+    "    talk_sec, dead_sec?, ingroup_id?, callback?, browser_fetches? (false: queue only), uniqueid?,",
+    "    fetch_timeout_ms?}. The sandbox fetches nothing unless told to here.",
+    `  POST ${webRoot}${RUN_URLS_PATH}`,
+    '    fetches queued log rows again, in order (the agent browser\'s second request): {"url_log_ids": [1, 2]}',
+    "",
+  ].join("\n");
+}
+
 function isLoopback(address: string | undefined): boolean {
   const a = (address ?? "").replace(/^::ffff:/, "");
   return a === "::1" || /^127\./.test(a);

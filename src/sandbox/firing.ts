@@ -41,7 +41,7 @@ export interface FiringContext {
   signal: AbortSignal;
 }
 
-/** Section 11.1: the setting of the in-group of an inbound call, unless it says CAMP; else the campaign's. */
+/** An inbound call uses its in-group's setting, unless that says CAMP; every other call the campaign's. */
 function chooseSetting(state: SandboxState, input: FireDispositionInput): FiringSetting {
   const campaign = state.findCampaign(input.campaign_id);
   if (!campaign) throw new FireInputError("campaign_id", `no campaign "${input.campaign_id}" in the sandbox`);
@@ -61,7 +61,7 @@ function activeDispoRows(state: SandboxState, setting: FiringSetting): SandboxAl
     .slice(0, MAX_ROWS);
 }
 
-/** Section 11.2; undefined when the row passes. Status and lists match as space-padded tokens, case-sensitively. */
+/** Why a row does not fire (status, list, talk time), or undefined when it does. Status and lists match as space-padded tokens, case-sensitively. */
 function filterFailure(row: SandboxAltUrl, status: string, listId: string, talkTime: number): SkippedAltUrl["reason"] | undefined {
   const statuses = row.url_statuses;
   if (!statuses.includes("---ALL---") && !` ${statuses} `.includes(` ${status} `)) return "status";

@@ -22,6 +22,8 @@ export class UrlLog {
   private readonly positionOf = new Map<number, number>();
   private readonly days = new Map<string, DayBucket>();
   private nextId = 1;
+  /** days already known to be real dates, so bulk inserts skip the full date check */
+  private readonly realDays = new Set<string>();
 
   constructor(rows: readonly SandboxUrlLogRow[] = []) {
     for (const row of rows) this.insert(row);
@@ -36,7 +38,7 @@ export class UrlLog {
     const id = row.url_log_id ?? this.nextId;
     if (!Number.isInteger(id) || id < 1) throw new Error(`vicidial_url_log: url_log_id must be a positive integer, got ${id}`);
     if (this.positionOf.has(id)) throw new Error(`vicidial_url_log: url_log_id ${id} is already taken`);
-    const urlDate = normaliseDateTime(row.url_date);
+    const urlDate = this.checkedDate(row.url_date);
     if (urlDate === undefined) throw new Error(`vicidial_url_log: url_date must be YYYY-MM-DD HH:MM:SS, got "${row.url_date}"`);
     const stored: SandboxUrlLogRow = {
       url_log_id: id,
@@ -58,6 +60,16 @@ export class UrlLog {
     if (last !== undefined && this.rows[last]!.url_date > urlDate) bucket.inDateOrder = false;
     bucket.positions.push(position);
     return stored;
+  }
+
+  /** normaliseDateTime, with a fast path for the canonical form on a day seen before. */
+  private checkedDate(text: string): string | undefined {
+    const day = text.slice(0, 10);
+    if (text.length === 19 && this.realDays.has(day) && /^ [0-2]\d:[0-5]\d:[0-5]\d$/.test(text.slice(10)) && text.slice(11, 13) < "24")
+      return text;
+    const normalised = normaliseDateTime(text);
+    if (normalised !== undefined) this.realDays.add(normalised.slice(0, 10));
+    return normalised;
   }
 
   get(id: number): SandboxUrlLogRow | undefined {
