@@ -225,7 +225,7 @@ describe("the recorded example: outbound SALE on ALTTEST, list 1001, talk 45 s w
 });
 
 describe("which setting a call uses", () => {
-  it("an in-group set to CAMP uses the campaign's rows", async () => {
+  it("an in-group set to CAMP uses the campaign's rows (the call's group stays the in-group)", async () => {
     const r = await sandbox.fireDisposition({
       campaign_id: "ALTTEST",
       ingroup_id: "CAMPIN",
@@ -295,7 +295,11 @@ describe("which setting a call uses", () => {
 });
 
 describe("outcomes and template variables", () => {
-  async function fireOne(address: string, lead: Record<string, string | number> = {}, extra: { fetch_timeout_ms?: number } = {}) {
+  async function fireOne(
+    address: string,
+    lead: Record<string, string | number> = {},
+    extra: { fetch_timeout_ms?: number; ingroup_id?: string } = {},
+  ) {
     const sb = await startSandbox({ seed: { ...exampleSeed(), vicidial_url_multi: [row(1, { url_address: address })] } });
     try {
       const r = await sb.fireDisposition({ campaign_id: "ALTTEST", status: "SALE", lead: { ...LEAD, ...lead }, talk_sec: 3, ...extra });
@@ -331,10 +335,12 @@ describe("outcomes and template variables", () => {
 
   it("fills variables case-insensitively with PHP urlencode, unknown names empty, and drops a leading VAR", async () => {
     const { result } = await fireOne(
-      `VAR${target.base}/v?n=--A--First_Name--B--&e=--a--email--b--&u=--A--no_such_field--B--&c=--A--campaign--B--&d=--A--dispo--B--`,
+      `VAR${target.base}/v?n=--A--First_Name--B--&e=--a--email--b--&u=--A--no_such_field--B--&c=--A--campaign--B--&d=--A--dispo--B--&g=--A--group--B--`,
       { first_name: "Zoë O'Neil & co", email: "a+b@example.com" },
+      { ingroup_id: "CAMPIN" },
     );
-    expect(result.queued[0]!.url).toBe(`${target.base}/v?n=Zo%C3%AB+O%27Neil+%26+co&e=a%2Bb%40example.com&u=&c=ALTTEST&d=SALE`);
+    expect(result.setting.entry_type).toBe("campaign");
+    expect(result.queued[0]!.url).toBe(`${target.base}/v?n=Zo%C3%AB+O%27Neil+%26+co&e=a%2Bb%40example.com&u=&c=ALTTEST&d=SALE&g=CAMPIN`);
   });
 });
 

@@ -115,26 +115,21 @@ export function queueDisposition(ctx: FiringContext, input: FireDispositionInput
     candidates.push({ url_id: null, address: setting.dispo_call_url });
   }
 
-  const vars = templateVariables(
-    {
-      campaign: setting.entry_type === "campaign" ? setting.id : input.campaign_id,
-      group: setting.entry_type === "ingroup" ? setting.id : input.campaign_id,
-      channel_group: setting.entry_type === "ingroup" ? setting.id : input.campaign_id,
-    },
-    input.lead,
-    {
-      lead_id: input.lead.lead_id,
-      list_id: listId,
-      dispo: status,
-      callback_lead_status: input.callback ? input.status : "",
-      talk_time: talkTime,
-      talk_time_ms: talkTime * 1000,
-      talk_time_min: Math.ceil(talkTime / 60),
-      uniqueid,
-      epoch: Math.floor(now / 1000),
-      SQLdate: localDateTime(now, ctx.utcOffsetHours),
-    },
-  );
+  // The call's group is its in-group for an inbound call, whichever setting it used (CAMP included).
+  const campaignId = state.findCampaign(input.campaign_id)!.campaign_id;
+  const callGroup = (input.ingroup_id ? state.findInboundGroup(input.ingroup_id)?.group_id : undefined) ?? campaignId;
+  const vars = templateVariables({ campaign: campaignId, group: callGroup, channel_group: callGroup }, input.lead, {
+    lead_id: input.lead.lead_id,
+    list_id: listId,
+    dispo: status,
+    callback_lead_status: input.callback ? input.status : "",
+    talk_time: talkTime,
+    talk_time_ms: talkTime * 1000,
+    talk_time_min: Math.ceil(talkTime / 60),
+    uniqueid,
+    epoch: Math.floor(now / 1000),
+    SQLdate: localDateTime(now, ctx.utcOffsetHours),
+  });
   const urlDate = localDateTime(now, ctx.utcOffsetHours);
   const queued: QueuedUrl[] = candidates.map((c) => {
     const url = fillTemplate(c.address, vars);

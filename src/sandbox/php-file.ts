@@ -123,6 +123,7 @@ function requestOnce(target: Target, opts: FileFetchOptions): Promise<Answer> {
       const location = typeof res.headers.location === "string" ? res.headers.location : undefined;
       if (status >= 400 || (REDIRECTS.has(status) && location !== undefined)) {
         // PHP reads no body here: the status line (or the Location) is all it keeps.
+        res.on("error", () => {});
         settle({ kind: "response", status, statusLine, ...(location !== undefined ? { location } : {}), body: "" });
         req.destroy();
         return;
@@ -138,7 +139,6 @@ function requestOnce(target: Target, opts: FileFetchOptions): Promise<Answer> {
       res.on("end", done);
       // A cut or stalled body: file() returns what it had read.
       res.on("error", done);
-      res.on("aborted", done);
       res.on("close", done);
     });
     req.on("socket", (socket) => {
