@@ -5,6 +5,7 @@
  * outcome is written into vicidial_url_log, and the rows read back through
  * the URL Log Report's CSV.
  */
+import { spawnSync } from "node:child_process";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -452,5 +453,12 @@ describe("the control endpoint", () => {
     expect((await post("/sandbox/nothing", "{}")).status).toBe(404);
     // Controls are not VICIdial requests: they stay out of the request log.
     expect(sandbox.stats().log.some((r) => r.path.startsWith("/sandbox/"))).toBe(false);
+  });
+
+  it("is described in the sandbox CLI's help (npm test builds dist first)", () => {
+    const help = spawnSync(process.execPath, [new URL("../dist/sandbox/cli.js", import.meta.url).pathname, "--help"], { encoding: "utf8" });
+    expect(help.stderr).toContain("POST http://HOST:PORT/sandbox/fire-disposition");
+    expect(help.stderr).toContain("browser_fetches? (false: queue only)");
+    expect(help.stderr).toContain("POST http://HOST:PORT/sandbox/run-urls");
   });
 });

@@ -75,7 +75,8 @@ async function sendStream(res: ServerResponse, r: SandboxResponse & { stream: It
 function send(res: ServerResponse, r: SandboxResponse): void {
   if (res.destroyed || res.headersSent) return;
   if (r.stream) {
-    void sendStream(res, { ...r, stream: r.stream });
+    // A body that cannot be finished is cut, as a dying PHP process would leave it.
+    sendStream(res, { ...r, stream: r.stream }).catch(() => res.destroy());
     return;
   }
   const headers = { ...r.headers, "Content-Length": String(r.body.length) };
