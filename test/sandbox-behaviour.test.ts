@@ -63,7 +63,7 @@ describe("default seed", () => {
     expect(seed.vicidial_url_multi.filter((r) => r.campaign_id === "3001" && r.active === "Y")).toHaveLength(1);
     expect(seed.next_url_id).toBe(Math.max(...seed.vicidial_url_multi.map((r) => r.url_id)) + 1);
     expect(seed.user_groups.find((g) => g.user_group === "SALESTEAM")!.allowed_campaigns).toBe(" 2001 2002 -");
-    expect(seed.users.map((u) => u.user)).toEqual(["6666", "apiuser", "apilow", "noapi", "sales", "nofunc"]);
+    expect(seed.users.map((u) => u.user)).toEqual(["6666", "apiuser", "apilow", "noapi", "sales", "nofunc", "rptlimit"]);
     expect(seed.users.every((u) => (u.note ?? "").length > 0)).toBe(true);
 
     const sb = await sandbox();

@@ -8,6 +8,7 @@
 import { updateAltUrl } from "./alt-url.js";
 import { campaignsList, ingroupList } from "./api-lists.js";
 import { login } from "./auth.js";
+import { DEFAULT_UTC_OFFSET_HOURS, versionTzLabel } from "./clock.js";
 import type { RequestParams } from "./params.js";
 import { API_CONTENT_TYPE, apiText, loggedApiText, type RequestContext, type SandboxResponse, textResponse } from "./response.js";
 import { apiSanitize as S } from "./sanitize.js";
@@ -20,15 +21,16 @@ const pad = (n: number) => String(n).padStart(2, "0");
 
 /**
  * VERSION line. The recorded system's PHP clock ran on UTC while its
- * VICIdial server setting said GMT -5, so DATE is the epoch in UTC.
+ * VICIdial server setting said GMT -5, so DATE is the epoch in UTC; TZ and
+ * TZNOW follow the sandbox's configured zone.
  */
-export function versionLine(nowMs: number): string {
+export function versionLine(nowMs: number, utcOffsetHours = DEFAULT_UTC_OFFSET_HOURS): string {
   const d = new Date(nowMs);
   const date =
     `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
     `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
   const epoch = Math.floor(nowMs / 1000);
-  return `VERSION: ${API_VERSION}|BUILD: ${API_BUILD}|DATE: ${date}|EPOCH: ${epoch}|DST: 0|TZ: -5.00|TZNOW: -5.00|\n`;
+  return `VERSION: ${API_VERSION}|BUILD: ${API_BUILD}|DATE: ${date}|EPOCH: ${epoch}|DST: 0|TZ: ${versionTzLabel(utcOffsetHours)}|TZNOW: ${versionTzLabel(utcOffsetHours)}|\n`;
 }
 
 /** Whether a request to the API can change data (for fault matching). */
@@ -70,7 +72,7 @@ function answer(ctx: RequestContext): SandboxResponse {
   const p = ctx.params;
   const fn = S.functionName(p.raw("function"));
 
-  if (fn === "version") return loggedApiText(versionLine(ctx.now));
+  if (fn === "version") return loggedApiText(versionLine(ctx.now, ctx.utcOffsetHours));
   if (fn === "coffee" || fn === "start_coffee" || fn === "make_coffee" || fn === "brew_coffee") {
     return {
       ...textResponse(`Coffee: ${fn}|Error 418 I'm a teapot`, API_CONTENT_TYPE, 418),

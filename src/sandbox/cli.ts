@@ -6,7 +6,18 @@
  * it with curl. Its first lines on stdout name the web root (`web root: <url>`).
  */
 import { readFileSync } from "node:fs";
-import { ADMIN_PATH, API_PATH, defaultSeed, type SandboxSeed, StateFileError, seedFromTranscript, startSandbox } from "./index.js";
+import { controlHelp } from "./control.js";
+import {
+  ADMIN_PATH,
+  API_PATH,
+  defaultSeed,
+  FIRE_DISPOSITION_PATH,
+  REPORT_PATH,
+  type SandboxSeed,
+  StateFileError,
+  seedFromTranscript,
+  startSandbox,
+} from "./index.js";
 
 const USAGE = "usage: node dist/sandbox/cli.js [--state FILE] [--port N] [--host H]";
 
@@ -37,7 +48,7 @@ function parseArgs(argv: string[]): CliOptions {
     } else if (flag === "--state") {
       opts.stateFile = value();
     } else if (flag === "--help" || flag === "-h") {
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(`${USAGE}\n\n${controlHelp("http://HOST:PORT")}`);
       process.exit(0);
     } else {
       refuse(`unknown argument: ${arg}; ${USAGE}`);
@@ -135,8 +146,20 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox({ host, port, seed });
   const api = `${sandbox.url}${API_PATH}`;
   const admin = `${sandbox.url}${ADMIN_PATH}`;
+  const report = `${sandbox.url}${REPORT_PATH}`;
+  const fire = `${sandbox.url}${FIRE_DISPOSITION_PATH}`;
   const first = sandbox.users.find((u) => u.user_level >= 8 && u.active === "Y") ?? sandbox.users[0];
   const creds = first ? { user: first.user, pass: first.pass } : { user: "USER", pass: "PASS" };
+  const campaignId = seed.campaigns[0]?.campaign_id ?? "ID";
+  const listId = seed.lists?.find((l) => l.campaign_id === campaignId)?.list_id ?? 101;
+  const saleCall = JSON.stringify({
+    campaign_id: campaignId,
+    status: "SALE",
+    lead: { lead_id: 1234, list_id: listId, user: "agent01" },
+    talk_sec: 60,
+    dead_sec: 5,
+    browser_fetches: false,
+  });
 
   const users = table([
     ["user", "password", "level", "group", "what it is for"],
@@ -150,6 +173,7 @@ async function main(): Promise<void> {
       `  web root:   ${sandbox.url}`,
       `  API:        ${api}`,
       `  admin page: ${admin}  (HTTP Basic auth)`,
+      `  URL log:    ${report}  (HTTP Basic auth, level 7 and View Reports)`,
       `  state:      ${stateFile ?? "the default seed"}`,
       "",
       "Users:",
@@ -159,8 +183,12 @@ async function main(): Promise<void> {
       "",
       "Try:",
       `  curl '${api}?source=test&user=${creds.user}&pass=${creds.pass}&function=campaigns_list&header=YES'`,
-      `  curl -u ${creds.user}:${creds.pass} '${admin}?campaign_id=${seed.campaigns[0]?.campaign_id ?? "ID"}&entry_type=campaign&url_type=dispo'`,
+      `  curl -u ${creds.user}:${creds.pass} '${admin}?campaign_id=${campaignId}&entry_type=campaign&url_type=dispo'`,
+      `  curl -g -u ${creds.user}:${creds.pass} '${report}?url_type[]=--ALL--&SUBMIT=SUBMIT&file_download=1'   (today's URL log rows as CSV)`,
+      `  curl -X POST -H 'Content-Type: application/json' -d '${saleCall}' '${fire}'`,
+      `    (queues campaign ${campaignId}'s matching Alt URLs; without browser_fetches:false the sandbox really fetches them)`,
       "",
+      controlHelp(sandbox.url),
       "After a good login, ten failed logins lock the user until 15 minutes after that login, as on a real system.",
       "Press Ctrl-C to stop.",
       "",

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { FaultRule } from "./types.js";
 
 export interface FaultTarget {
-  path: "api" | "admin" | "other";
+  path: "api" | "admin" | "report" | "other";
   /** the function parameter as sent (API only) */
   fn: string;
   /** whether the request can change data */

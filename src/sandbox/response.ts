@@ -24,6 +24,8 @@ export interface SandboxResponse {
    * stops there with HTTP 500 and the bytes printed so far.
    */
   requestLogAt?: number;
+  /** a large body written piece by piece instead of `body` (sent chunked, no Content-Length) */
+  stream?: Iterable<string>;
 }
 
 export interface RequestContext {
@@ -33,6 +35,25 @@ export interface RequestContext {
   /** client IP, IPv4-mapped prefix removed */
   ip: string;
   now: number;
+  /** the server's time zone, hours east of UTC (default -5) */
+  utcOffsetHours?: number;
+  /** what PHP's getenv() would see of the request, for pages that log their visits */
+  http?: RequestEnvironment;
+}
+
+export interface RequestEnvironment {
+  /** REQUEST_URI: path and query as sent */
+  uri: string;
+  /** SERVER_NAME and SERVER_PORT */
+  serverName: string;
+  serverPort: number;
+  userAgent: string;
+  referer: string;
+}
+
+/** The whole body of a response, streamed or not (for faults that cut a body). */
+export function bodyOf(r: SandboxResponse): Buffer {
+  return r.stream ? Buffer.from([...r.stream].join(""), "utf8") : r.body;
 }
 
 /** An API function call after a good login. */

@@ -3,7 +3,9 @@
  * VICIDIAL_URL, by `npm run sandbox` without --state, and by most tests.
  * Existing entries are relied on by tests: add, never change.
  */
+import { DEFAULT_UTC_OFFSET_HOURS } from "./clock.js";
 import type { SandboxAltUrl, SandboxCampaign, SandboxInboundGroup, SandboxList, SandboxSeed, SandboxUser } from "./types.js";
+import { defaultUrlLog } from "./url-log-seed.js";
 
 function campaign(fields: Partial<SandboxCampaign> & Pick<SandboxCampaign, "campaign_id" | "campaign_name">): SandboxCampaign {
   return {
@@ -123,13 +125,21 @@ function entryRows(): SandboxAltUrl[] {
   ];
 }
 
+export interface DefaultSeedOptions {
+  /** the moment "today" is taken from for the URL log's deliveries (default now) */
+  now?: number;
+  /** the server's zone, hours east of UTC (default -5) */
+  utcOffsetHours?: number;
+}
+
 /**
  * A small, believable call centre: one ALT campaign with four Alt URLs, one
  * campaign with a plain dispo URL, one ALT campaign outside the SALESTEAM
- * group's reach, users covering every permission case, and the in-groups and
- * lists above.
+ * group's reach, users covering every permission case, the in-groups and
+ * lists above, and three days of URL log deliveries (the day before
+ * yesterday, yesterday and today).
  */
-export function defaultSeed(): SandboxSeed {
+export function defaultSeed(opts: DefaultSeedOptions = {}): SandboxSeed {
   const users: SandboxUser[] = [
     {
       user: "6666",
@@ -202,6 +212,18 @@ export function defaultSeed(): SandboxSeed {
       view_reports: 1,
       api_allowed_functions: " version ",
       note: "allowed API functions: version only (function-permission error)",
+    },
+    {
+      user: "rptlimit",
+      pass: "rptlimit1",
+      user_level: 8,
+      user_group: "LIMITED",
+      active: "Y",
+      vdc_agent_api_access: 1,
+      modify_campaigns: 1,
+      view_reports: 1,
+      api_allowed_functions: " ALL_FUNCTIONS ",
+      note: "group LIMITED may not view the URL Log Report (401 after a good login)",
     },
   ];
 
@@ -309,6 +331,12 @@ export function defaultSeed(): SandboxSeed {
         allowed_reports: "Real-Time Main Report, Outbound Calling Report",
         admin_viewable_groups: " SALESTEAM -",
       },
+      {
+        user_group: "LIMITED",
+        allowed_campaigns: " -ALL-CAMPAIGNS- - -",
+        allowed_reports: "Real-Time Main Report",
+        admin_viewable_groups: " ---ALL---",
+      },
     ],
     users,
     campaigns,
@@ -316,5 +344,11 @@ export function defaultSeed(): SandboxSeed {
     lists: lists(),
     vicidial_url_multi: [...rows, ...entryRows()],
     next_url_id: 105,
+    vicidial_url_log: defaultUrlLog({
+      rows,
+      campaigns,
+      now: opts.now ?? Date.now(),
+      utcOffsetHours: opts.utcOffsetHours ?? DEFAULT_UTC_OFFSET_HOURS,
+    }),
   };
 }

@@ -6,12 +6,20 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Socket } from "node:net";
 import { handleAdmin, isAdminWrite } from "./admin.js";
 import { handleApi, isApiWrite } from "./api.js";
+import { DEFAULT_UTC_OFFSET_HOURS } from "./clock.js";
+import { CONTROL_PREFIX, handleControl } from "./control.js";
 import { FaultController, type FaultTarget, garbageBytes, htmlErrorPage } from "./faults.js";
+import { type FiringContext, fireDisposition, runUrls } from "./firing.js";
 import { parseBasicAuth, parseQuery, RequestParams } from "./params.js";
-import { API_CONTENT_TYPE, phpFatal, type RequestContext, type SandboxResponse, textResponse } from "./response.js";
+import { handleReport } from "./report.js";
+import { REPORT_PATH } from "./report-query.js";
+import { API_CONTENT_TYPE, bodyOf, phpFatal, type RequestContext, type SandboxResponse, textResponse } from "./response.js";
 import { defaultSeed } from "./seed.js";
 import { SandboxState } from "./state.js";
 import type { FaultRule, Sandbox, SandboxOptions, SandboxRequestRecord, SandboxStats } from "./types.js";
+
+/** Default longest silence of one fired URL: PHP's default_socket_timeout. */
+const DEFAULT_FETCH_TIMEOUT_MS = 60_000;
 
 export const API_PATH = "/vicidial/non_agent_api.php";
 export const ADMIN_PATH = "/vicidial/admin_url_multi.php";
@@ -44,8 +52,34 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** Writes a streamed body piece by piece, waiting whenever the socket's buffer is full. */
+async function sendStream(res: ServerResponse, r: SandboxResponse & { stream: Iterable<string> }): Promise<void> {
+  if (r.statusMessage) res.writeHead(r.status, r.statusMessage, r.headers);
+  else res.writeHead(r.status, r.headers);
+  for (const chunk of r.stream) {
+    if (res.destroyed) return;
+    if (!res.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off("drain", done);
+          res.off("close", done);
+          resolve();
+        };
+        res.on("drain", done);
+        res.on("close", done);
+      });
+    }
+  }
+  res.end();
+}
+
 function send(res: ServerResponse, r: SandboxResponse): void {
   if (res.destroyed || res.headersSent) return;
+  if (r.stream) {
+    // A body that cannot be finished is cut, as a dying PHP process would leave it.
+    sendStream(res, { ...r, stream: r.stream }).catch(() => res.destroy());
+    return;
+  }
   const headers = { ...r.headers, "Content-Length": String(r.body.length) };
   if (r.statusMessage) res.writeHead(r.status, r.statusMessage, headers);
   else res.writeHead(r.status, headers);
@@ -53,8 +87,18 @@ function send(res: ServerResponse, r: SandboxResponse): void {
 }
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
-  const state = new SandboxState(opts.seed ?? defaultSeed());
   const now = opts.now ?? Date.now;
+  const utcOffsetHours = opts.utcOffsetHours ?? DEFAULT_UTC_OFFSET_HOURS;
+  const state = new SandboxState(opts.seed ?? defaultSeed({ now: now(), utcOffsetHours }));
+  // Aborted by close(), so no fired URL outlives the sandbox.
+  const closing = new AbortController();
+  const firing: FiringContext = {
+    state,
+    now,
+    utcOffsetHours,
+    fetchTimeoutMs: opts.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS,
+    signal: closing.signal,
+  };
   const faults = new FaultController();
   const counters = { requests: 0, inFlight: 0, maxInFlight: 0 };
   let log: SandboxRequestRecord[] = [];
@@ -70,6 +114,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   };
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const controlPath = (req.url ?? "/").split("?")[0]!;
+    // The sandbox's own controls are no VICIdial requests: no faults, no statistics.
+    if (controlPath.startsWith(CONTROL_PREFIX)) return handleControl(req, res, controlPath, await readBody(req), firing);
     counters.requests++;
     counters.inFlight++;
     counters.maxInFlight = Math.max(counters.maxInFlight, counters.inFlight);
@@ -99,7 +146,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     // Passwords never reach the log.
     record.params = params.all().map(([k, v]) => [k, k === "pass" ? "***" : v]);
 
-    const endpoint = path === API_PATH ? "api" : path === ADMIN_PATH ? "admin" : "other";
+    const endpoint = path === API_PATH ? "api" : path === ADMIN_PATH ? "admin" : path === REPORT_PATH ? "report" : "other";
     const target: FaultTarget = {
       path: endpoint,
       fn: params.raw("function"),
@@ -110,10 +157,25 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     };
 
     const handle = (): SandboxResponse => {
-      const ctx: RequestContext = { state, params, ip: clientIp(req), now: now(), ...(basic ? { basic } : {}) };
+      const ctx: RequestContext = {
+        state,
+        params,
+        ip: clientIp(req),
+        now: now(),
+        utcOffsetHours,
+        http: {
+          uri: rawUrl,
+          serverName: (req.headers.host ?? "").replace(/:\d+$/, ""),
+          serverPort: req.socket.localPort ?? 0,
+          userAgent: req.headers["user-agent"] ?? "",
+          referer: req.headers.referer ?? "",
+        },
+        ...(basic ? { basic } : {}),
+      };
       try {
         if (endpoint === "api") return handleApi(ctx);
         if (endpoint === "admin") return handleAdmin(ctx);
+        if (endpoint === "report") return handleReport(ctx);
         return notFound(path);
       } catch {
         return phpFatal();
@@ -142,7 +204,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
           handle();
           return req.socket.destroy();
         case "truncated-body": {
-          const r = handle();
+          const handled = handle();
+          const r = { ...handled, body: bodyOf(handled) };
           record.status = r.status;
           const declared = r.body.length > 0 ? r.body.length : 64;
           const part = r.body.subarray(0, Math.floor(r.body.length / 2));
@@ -205,10 +268,17 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     dump(): string {
       return state.dump();
     },
+    utcOffsetHours,
+    fireDisposition: (input) => fireDisposition(firing, input),
+    runUrls: (urlLogIds, o) => runUrls(firing, urlLogIds, o?.fetchTimeoutMs ?? firing.fetchTimeoutMs),
+    addUrlLogRows: (rows) => rows.map((row) => state.urlLog.insert(row).url_log_id),
+    urlLog: () => state.urlLog.all(),
+    reportLog: () => state.reportLog.all(),
     resetFailedLogins(user?: string): void {
       state.resetFailedLogins(user);
     },
     close(): Promise<void> {
+      closing.abort();
       for (const t of timers) clearTimeout(t);
       timers.clear();
       return new Promise<void>((resolve) => {

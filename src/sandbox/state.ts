@@ -12,10 +12,10 @@ import type {
   SandboxInboundGroup,
   SandboxList,
   SandboxSeed,
-  SandboxUrlLogRow,
   SandboxUser,
   SandboxUserGroup,
 } from "./types.js";
+import { ReportLog, UrlLog } from "./url-log.js";
 
 /** VICIdial's failed-login columns of one user (see auth.ts). */
 export interface LoginRecord {
@@ -86,8 +86,10 @@ export class SandboxState {
   readonly campaigns: SandboxCampaign[];
   readonly inboundGroups: SandboxInboundGroup[];
   readonly lists: SandboxList[];
-  /** vicidial_url_log rows, for the URL Log Report */
-  readonly urlLog: SandboxUrlLogRow[];
+  /** vicidial_url_log, read by the URL Log Report and written by the firing simulator */
+  readonly urlLog: UrlLog;
+  /** vicidial_report_log (left out of dump(): a report visit is a read) */
+  readonly reportLog = new ReportLog();
   nextUrlId: number;
   /**
    * The table's physical slots (MyISAM): a delete leaves a hole that the next
@@ -105,7 +107,7 @@ export class SandboxState {
     this.campaigns = s.campaigns;
     this.inboundGroups = s.inbound_groups ?? [];
     this.lists = s.lists ?? [];
-    this.urlLog = s.vicidial_url_log ?? [];
+    this.urlLog = new UrlLog(s.vicidial_url_log ?? []);
     this.slots = [...s.vicidial_url_multi];
     const maxId = this.slots.reduce((m, r) => Math.max(m, r?.url_id ?? 0), 0);
     this.nextUrlId = Math.max(s.next_url_id ?? 1, maxId + 1);
@@ -265,7 +267,7 @@ export class SandboxState {
       vicidial_url_multi: [...this.rows].sort((a, b) => a.url_id - b.url_id),
       next_url_id: this.nextUrlId,
       failed_logins: this.failedLoginCounts(),
-      vicidial_url_log: this.urlLog,
+      vicidial_url_log: this.urlLog.all(),
     });
   }
 }

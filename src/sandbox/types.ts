@@ -2,6 +2,7 @@
  * Public types of the embedded VICIdial sandbox. Other parts of the project
  * (the MCP server, its tests, the CLI) depend on these names: keep them.
  */
+import type { FetchedUrl, FireDispositionInput, FireDispositionResult } from "./firing-types.js";
 
 export interface SandboxUser {
   user: string;
@@ -28,7 +29,11 @@ export interface SandboxUserGroup {
   allowed_campaigns: string;
   /** when set, only these client IPs may use the API/admin, others get IPBLOCK */
   api_ip_list?: string[];
-  /** "ALL REPORTS" or report names ("URL Log Report"), tested as substrings; default "" */
+  /**
+   * reports the group may view: "ALL REPORTS" or report names ("Real-Time
+   * Main Report, URL Log Report"), tested as case-sensitive substrings.
+   * Absent means "ALL REPORTS", the column's default in VICIdial's schema.
+   */
   allowed_reports?: string;
   /** user groups whose in-groups ingroup_list shows: " ---ALL--- " (or empty) for all, else " ADMIN SUPPORT -" */
   admin_viewable_groups?: string;
@@ -93,18 +98,6 @@ export interface SandboxList {
   na_call_url: string;
 }
 
-/** One row of vicidial_url_log (what VICIdial fetched and what came back). */
-export interface SandboxUrlLogRow {
-  url_log_id: number;
-  uniqueid: string;
-  /** "YYYY-MM-DD HH:MM:SS", server local time */
-  url_date: string;
-  url_type: string;
-  response_sec: number;
-  url: string;
-  url_response: string;
-}
-
 export interface SandboxSeed {
   user_groups: SandboxUserGroup[];
   users: SandboxUser[];
@@ -114,6 +107,7 @@ export interface SandboxSeed {
   /** in physical (table) order: rows of equal rank are listed in this order */
   vicidial_url_multi: SandboxAltUrl[];
   next_url_id?: number;
+  /** what VICIdial fetched (or queued) and what came back, in table order; ids count on from the highest */
   vicidial_url_log?: SandboxUrlLogRow[];
 }
 
@@ -132,7 +126,7 @@ export interface FaultRule {
   /** for "latency"; also usable as extra delay with other modes */
   latencyMs?: number;
   match?: {
-    path?: "api" | "admin";
+    path?: "api" | "admin" | "report";
     /** e.g. "update_alt_url" */
     function?: string;
     /** true = only requests that can change data: update_alt_url with alt_url_id not LIST, update_campaign, admin delete (false = only the others) */
@@ -171,6 +165,10 @@ export interface SandboxOptions {
   seed?: SandboxSeed;
   /** ms clock, for lockout tests */
   now?: () => number;
+  /** the server's time zone, hours east of UTC (default -5, as the recorded system): url_date, report dates */
+  utcOffsetHours?: number;
+  /** the longest a fired URL may stay silent before it fails as a timeout (default 60000, PHP's socket timeout) */
+  fetchTimeoutMs?: number;
 }
 
 export interface Sandbox {
@@ -194,6 +192,57 @@ export interface Sandbox {
   dump(): string;
   /** sets the failed-login count of one user (or all) back to 0 */
   resetFailedLogins(user?: string): void;
+  /** the server's time zone, hours east of UTC */
+  utcOffsetHours: number;
+  /**
+   * Fires the Alt URLs of a simulated disposition as VICIdial does: queues a
+   * vicidial_url_log row per matching URL, then (unless browser_fetches is
+   * false) fetches them one after another. Resolves when every fetch is done.
+   */
+  fireDisposition(input: FireDispositionInput): Promise<FireDispositionResult>;
+  /** The agent browser's second request (RUNurls): fetches these log rows again, in order. */
+  runUrls(urlLogIds: number[], opts?: { fetchTimeoutMs?: number }): Promise<FetchedUrl[]>;
+  /** Inserts log rows directly, nothing fetched (bulk scenarios); returns their ids. */
+  addUrlLogRows(rows: NewUrlLogRow[]): number[];
+  /** A copy of vicidial_url_log in table order. */
+  urlLog(): SandboxUrlLogRow[];
+  /** A copy of vicidial_report_log: one row per report visit that passed the rights checks. */
+  reportLog(): SandboxReportLogRow[];
   /** closes server and all sockets (including hung ones) promptly */
   close(): Promise<void>;
+}
+
+/** One row of vicidial_url_log: a URL VICIdial queued or fetched, and what came back. */
+export interface SandboxUrlLogRow {
+  url_log_id: number;
+  /** the call's Asterisk uniqueid for call URLs */
+  uniqueid: string;
+  /** when the row was written, server local time `YYYY-MM-DD HH:MM:SS` */
+  url_date: string;
+  /** `dispo`, `start`, `na_callurl`, ... */
+  url_type: string;
+  /** whole seconds the request took; 0 until it ran */
+  response_sec: number;
+  /** the URL as fetched, template variables filled in */
+  url: string;
+  /** what came back, in the writer's format; empty while never fetched */
+  url_response: string;
+}
+
+/** A log row to insert directly: the id is the table's next one unless given. */
+export type NewUrlLogRow = Omit<SandboxUrlLogRow, "url_log_id" | "response_sec" | "url_response"> &
+  Partial<Pick<SandboxUrlLogRow, "url_log_id" | "response_sec" | "url_response">>;
+
+/** One row of vicidial_report_log, written for each report visit that passed the rights checks. */
+export interface SandboxReportLogRow {
+  report_log_id: number;
+  /** server local time */
+  event_date: string;
+  user: string;
+  ip_address: string;
+  report_name: string;
+  browser: string;
+  referer: string;
+  notes: string;
+  url: string;
 }
