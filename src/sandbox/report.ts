@@ -4,42 +4,42 @@
  * View Reports, then the user group's allowed reports; a visit that passes
  * is written to vicidial_report_log; then the CSV download or the page.
  */
-import { login } from "./auth.js";
+import { basicLogin } from "./basic-login.js";
 import { DEFAULT_UTC_OFFSET_HOURS, localDate, localDateTime, normaliseDateTime } from "./clock.js";
 import { csvChunks, csvHeaders } from "./report-csv.js";
 import { reportPage } from "./report-page.js";
 import { phpTrue, REPORT_NAME, REPORT_PATH, type ReportQuery, readReportQuery, typeSelection } from "./report-query.js";
 import { APACHE_CONTENT_TYPE, API_CONTENT_TYPE, type RequestContext, type SandboxResponse, textResponse } from "./response.js";
 import { adminSanitize } from "./sanitize.js";
+import type { SandboxState } from "./state.js";
+import type { SandboxUser } from "./types.js";
 
 const REALM = { "WWW-Authenticate": 'Basic realm="CONTACT-CENTER-ADMIN"' };
 
-/** A group without allowed_reports (older seeds) may view every report. */
-function mayViewReport(allowedReports: string | undefined): boolean {
-  const allowed = allowedReports ?? "ALL REPORTS";
+/**
+ * The user group's allowed_reports names this report or ALL REPORTS (a
+ * substring test). A group row without the field has the column's default,
+ * ALL REPORTS; a user whose group has no row at all reads an empty value.
+ */
+function mayViewReport(state: SandboxState, user: SandboxUser): boolean {
+  const group = state.groupOf(user);
+  const allowed = group ? (group.allowed_reports ?? "ALL REPORTS") : "";
   return allowed.includes(REPORT_NAME) || allowed.includes("ALL REPORTS");
 }
 
 export function handleReport(ctx: RequestContext): SandboxResponse {
   const { state } = ctx;
   const offset = ctx.utcOffsetHours ?? DEFAULT_UTC_OFFSET_HOURS;
-  // The same stripping as the admin page: letters, digits, - and _.
+  // The web pages' login: the API's counters and lock, a 401 for a wrong login; level 7 is enough here.
+  const auth = basicLogin(ctx, 7);
+  if (!auth.ok) return auth.response;
+  // The name as sent (letters, digits, - and _ kept), as VICIdial echoes it.
   const user = adminSanitize.authUser(ctx.basic?.user ?? "");
-  const pass = adminSanitize.authPass(ctx.basic?.pass ?? "");
-
-  const result = login(state, { user, pass, ip: ctx.ip, now: ctx.now, minLevel: 7 });
-  if (result.kind === "LOCK") return textResponse(`Too many login attempts, try again in 15 minutes: |${user}|LOCK|\n`, API_CONTENT_TYPE);
-  if (result.kind === "IPBLOCK") {
-    return textResponse(`Your IP Address is not allowed: ${result.ip}: |${user}|IPBLOCK|\n`, API_CONTENT_TYPE);
-  }
-  if (result.kind === "BAD") {
-    return textResponse(`Login incorrect, please try again: |${user}|${pass}|BAD|\n`, APACHE_CONTENT_TYPE, 401, REALM);
-  }
-  if (result.user.view_reports !== 1) {
+  if (auth.user.view_reports !== 1) {
     return textResponse(`You are not allowed to view reports: |${user}|GOOD|\n`, API_CONTENT_TYPE);
   }
   // A 401 after a good login: the failed-login count was just reset, the password was right.
-  if (!mayViewReport(state.groupOf(result.user)?.allowed_reports)) {
+  if (!mayViewReport(state, auth.user)) {
     return textResponse(`You are not allowed to view this report: |${user}|${REPORT_NAME}|\n`, APACHE_CONTENT_TYPE, 401, REALM);
   }
 
