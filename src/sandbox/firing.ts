@@ -45,17 +45,20 @@ export interface FiringContext {
 function chooseSetting(state: SandboxState, input: FireDispositionInput): FiringSetting {
   const campaign = state.findCampaign(input.campaign_id);
   if (!campaign) throw new FireInputError("campaign_id", `no campaign "${input.campaign_id}" in the sandbox`);
+  // A stage that is no in-group's id is an outbound call. A state file's NULL URL is read as "" (state-file.ts).
   const group = input.ingroup_id ? state.findInboundGroup(input.ingroup_id) : undefined;
-  // Read defensively: transcripts may carry NULL where the table allows it.
-  const groupUrl = group ? String((group as { dispo_call_url?: string | null }).dispo_call_url ?? "") : "";
-  if (group && groupUrl !== "CAMP") return { entry_type: "ingroup", id: group.group_id, dispo_call_url: groupUrl };
-  return { entry_type: "campaign", id: campaign.campaign_id, dispo_call_url: String(campaign.dispo_call_url ?? "") };
+  if (group && group.dispo_call_url !== "CAMP") return { entry_type: "ingroup", id: group.group_id, dispo_call_url: group.dispo_call_url };
+  return { entry_type: "campaign", id: campaign.campaign_id, dispo_call_url: campaign.dispo_call_url };
 }
 
-/** The active dispo rows of that id and entry type by url_rank, equal ranks in the table's physical order. */
+/**
+ * The active dispo rows of that id and entry type by url_rank. rowsFor() keeps
+ * the table's physical slot order (a freed slot is reused) and the sort is
+ * stable, so equal ranks fire in that order, as the admin listing shows them.
+ */
 function activeDispoRows(state: SandboxState, setting: FiringSetting): SandboxAltUrl[] {
-  return state.rows
-    .filter((r) => ciEqual(r.campaign_id, setting.id) && ciEqual(r.entry_type, setting.entry_type) && ciEqual(r.url_type, "dispo"))
+  return state
+    .rowsFor(setting.id, setting.entry_type, "dispo")
     .filter((r) => ciEqual(r.active, "Y"))
     .sort((a, b) => a.url_rank - b.url_rank)
     .slice(0, MAX_ROWS);
