@@ -25,9 +25,8 @@ const sqlNow = () => new Date().toISOString().slice(0, 19).replace("T", " ");
 
 /**
  * How each transcript is replayed from outside. A transcript recorded in one
- * run is one segment; the URL Log Report is someone else's page, so its
- * transcript only has the API and admin page checked here (extend its
- * segment's steps once the report is in).
+ * run is one segment; the url-log transcript's 22 report requests are
+ * followed by a few API and admin page requests on the same state.
  */
 function plans(): Record<string, Segment[]> {
   const vicidial = vicidialTranscript();
@@ -59,6 +58,7 @@ function plans(): Record<string, Segment[]> {
       {
         state: urlLog.initial_state,
         steps: [
+          ...urlLog.requests,
           {
             ...api("source=test&user=6666&pass=1234&function=campaigns_list"),
             status: 200,
@@ -87,6 +87,17 @@ function plans(): Record<string, Segment[]> {
 }
 
 describe("the sandbox CLI with --state, replayed from outside", () => {
+  it("replays every request of the request transcripts", () => {
+    const p = plans();
+    const count = (name: string) => p[name]!.reduce((n, segment) => n + segment.steps.length, 0);
+    // The url-log transcript's 22 report requests, then 3 API and admin page checks.
+    expect([count("vicidial-transcript.json"), count("admin-page-transcript.json"), count("url-log-transcript.json")]).toEqual([
+      97,
+      74,
+      22 + 3,
+    ]);
+  });
+
   for (const [name, segments] of Object.entries(plans())) {
     it(`answers ${name} as recorded`, async () => {
       for (const [i, segment] of segments.entries()) {

@@ -137,6 +137,11 @@ function describe(seed: SandboxSeed): string[] {
       ]),
     );
   }
+  const log = seed.vicidial_url_log ?? [];
+  if (log.length > 0) {
+    const days = [...new Set(log.map((r) => r.url_date.slice(0, 10)))].sort();
+    out.push("", `URL log (URL Log Report only): ${log.length} rows, ${days[0]} to ${days[days.length - 1]}`);
+  }
   return out;
 }
 

@@ -23,6 +23,8 @@ export interface RecordedAnswer {
   status: number;
   content_type: string | null;
   headers?: Record<string, string>;
+  /** header values as regular expressions (the report's CSV file name holds the time of the request) */
+  header_patterns?: Record<string, string>;
   body?: string;
   page_content?: string;
   body_contains?: string[];
@@ -110,6 +112,10 @@ export function differences(got: Answer, want: RecordedAnswer): string[] {
   for (const [name, value] of Object.entries(want.headers ?? {})) {
     const mine = got.headers[name.toLowerCase()];
     if (mine !== value) out.push(`header ${name}: ${String(mine)}, recorded ${value}`);
+  }
+  for (const [name, pattern] of Object.entries(want.header_patterns ?? {})) {
+    const mine = got.headers[name.toLowerCase()];
+    if (typeof mine !== "string" || !new RegExp(pattern).test(mine)) out.push(`header ${name}: ${String(mine)}, recorded /${pattern}/`);
   }
   if (want.body !== undefined && !bodyMatches(got.body, want.body))
     out.push(`body\n  got:      ${clip(JSON.stringify(got.body))}\n  recorded: ${clip(JSON.stringify(want.body))}`);
