@@ -50,7 +50,7 @@ function importsOf(file: string): { spec: string; target: string | null; dynamic
 const files = walk(SRC);
 
 /** Long files being split in a branch under way; each leaves this list when it lands. */
-const PENDING_SPLIT = new Set(["src/sandbox/admin-html.ts"]);
+const PENDING_SPLIT = new Set<string>([]);
 
 function violations(): string[] {
   const found: string[] = [];
