@@ -218,7 +218,7 @@ function assertStateIsStated(sc: Scenario, mode: ErrorMode, r: CallResult, state
   }
   if (mode === "hang") {
     expect(err.message, where).not.toMatch(/nothing changed/);
-    expect(err.retryable, where).toBe(false);
+    expect(r.structured.error?.retryable, where).toBe(false);
   }
   if (JSON.stringify(state) === JSON.stringify(before)) {
     expect(err.message, where).toMatch(notAppliedFor(mode));

@@ -35,6 +35,15 @@ function allFields(v: RowValues): AltUrlFields {
   };
 }
 
+/** A new row's fields: those that differ from what the table stores by default are sent. */
+function newFields(v: RowValues): AltUrlFields {
+  const f = allFields(v);
+  if (v.description === "") delete f.url_description;
+  if (v.lists.length === 0) delete f.url_lists;
+  if (v.min_call_length === 0) delete f.url_call_length;
+  return f;
+}
+
 /** Only the fields whose value differs from the row as read. */
 function changedFields(row: AltUrl, v: RowValues): AltUrlFields {
   const want = allFields(v);
@@ -103,7 +112,7 @@ export class ApiStore implements AltUrlStore {
   }
 
   async add(entry: EntryRef, urlType: UrlType, values: RowValues): Promise<StoreWrite> {
-    const out = await this.api.addAltUrl(entry.id, urlType, allFields(values));
+    const out = await this.api.addAltUrl(entry.id, urlType, newFields(values));
     if (out.kind === "added") return { kind: "done", id: out.id };
     throw new ToolError({
       code: "UNEXPECTED_RESPONSE",
@@ -141,7 +150,7 @@ export class ApiStore implements AltUrlStore {
   }
 
   planAdd(entry: EntryRef, urlType: UrlType, values: RowValues) {
-    return [this.api.planAltUrlWrite(entry.id, urlType, "NEW", allFields(values))];
+    return [this.api.planAltUrlWrite(entry.id, urlType, "NEW", newFields(values))];
   }
 
   planChange(entry: EntryRef, urlType: UrlType, row: AltUrl, values: RowValues) {

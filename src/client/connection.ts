@@ -5,7 +5,7 @@
  * goes through `authenticated` (or `anonymous` for `version`), so the login
  * stop and the secret masking hold for all of them.
  */
-import type { ToolError } from "../shared/errors.js";
+import { ToolError } from "../shared/errors.js";
 import { maskLoginEcho } from "../shared/redact.js";
 import { LoginGate as Gate, type LoginGate, type LoginVerdict } from "./loginGate.js";
 import { type HttpRequest, type HttpResponse, HttpTransport, TransportError } from "./transport.js";
@@ -25,6 +25,8 @@ export interface ConnectionOptions {
   retryDelayMs?: number;
   /** Shared by several connections to one VICIdial user (e.g. across instances); default a fresh one. */
   gate?: LoginGate;
+  /** The wire; tests give their own. */
+  transport?: Pick<HttpTransport, "send" | "close">;
 }
 
 /** What one answer means: a value or an error, and what it says about the login. */
@@ -42,11 +44,11 @@ const PASSWORD_PARAMS = new Set(["pass"]);
 
 export class VicidialConnection {
   readonly gate: LoginGate;
-  private readonly transport: HttpTransport;
+  private readonly transport: Pick<HttpTransport, "send" | "close">;
 
   constructor(private readonly opts: ConnectionOptions) {
     this.gate = opts.gate ?? new Gate();
-    this.transport = new HttpTransport(opts.timeoutMs, opts.maxConcurrency);
+    this.transport = opts.transport ?? new HttpTransport(opts.timeoutMs, opts.maxConcurrency);
   }
 
   get baseUrl(): string {
@@ -125,8 +127,7 @@ export class VicidialConnection {
       try {
         return await attempt();
       } catch (err) {
-        const neverSent = err instanceof TransportError && !err.outcomeUnknown && err.retryable;
-        if (!read || i >= 2 || !neverSent || this.gate.current !== "good") throw err;
+        if (!read || i >= 2 || !retryable(err) || this.gate.current !== "good") throw err;
         await new Promise((r) => setTimeout(r, delay * 3 ** i));
       }
     }
@@ -135,6 +136,18 @@ export class VicidialConnection {
   async close(): Promise<void> {
     await this.transport.close();
   }
+}
+
+/**
+ * A read may be tried again only when trying cannot cost a failed login: it
+ * never reached VICIdial (refused, unresolved), or a whole answer came back
+ * that is not VICIdial's (an error page, garbage, an empty HTTP 500). An
+ * answer lost on the way may itself have been a failed login: never retried.
+ */
+function retryable(err: unknown): boolean {
+  if (err instanceof TransportError) return !err.outcomeUnknown && err.retryable;
+  if (!(err instanceof ToolError) || !err.retryable) return false;
+  return err.code === "UNEXPECTED_RESPONSE" || (err.code === "VICIDIAL_ERROR" && err.vicidialResponse === null);
 }
 
 /** A request that may have reached VICIdial but whose answer was lost may have been a failed login. */

@@ -88,13 +88,15 @@ export class AuditLog {
     intent: AuditIntent,
     outcome: { result: AuditResult; after?: unknown; message?: string },
   ): Promise<string | null> {
+    // A failed write's line never claims the state that was meant: it carries no `after`.
+    const { after: _meant, ...rest } = intent;
     return this.append({
-      ...intent,
+      ...rest,
       change_id: changeId,
-      after: outcome.after ?? null,
+      ...(outcome.after !== undefined ? { after: outcome.after } : {}),
       result: outcome.result,
       ...(outcome.message ? { message: outcome.message } : {}),
-    });
+    } as Omit<AuditRecord, "time">);
   }
 
   /** Append one record; resolves with a warning for the caller's result when it failed or took too long. */

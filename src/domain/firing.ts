@@ -80,7 +80,7 @@ function skipReason(row: AltUrl, input: FiringInput): { code: SkipReason; reason
   if (input.talk_time !== undefined && input.talk_time < row.min_call_length) {
     return {
       code: "call_too_short",
-      reason: `call too short: talk time ${input.talk_time} s (talk minus dead time) < minimum ${row.min_call_length} s`,
+      reason: `call too short: talk time ${input.talk_time} s < minimum ${row.min_call_length} s`,
     };
   }
   if (row.url.trim() === "") {

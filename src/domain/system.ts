@@ -86,7 +86,8 @@ export class VicidialSystem {
       locks: deps.locks ?? new KeyedMutex(),
       audit: deps.audit,
       policy: this.policy,
-      relistDelaysMs: deps.relistDelaysMs,
+      // A timed-out write may land late: look again after a moment, in proportion to the timeout.
+      relistDelaysMs: deps.relistDelaysMs ?? [Math.min(1000, settings.timeoutMs / 3), Math.min(3000, settings.timeoutMs)],
     });
   }
 

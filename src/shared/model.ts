@@ -133,6 +133,12 @@ export function entryLabel(entry: EntryRef): string {
   return `${ENTRY_WORD[entry.type]} ${entry.id}`;
 }
 
+/** The same, for the start of a sentence: "Campaign 2001", "In-group TESTIN". */
+export function EntryLabel(entry: EntryRef): string {
+  const l = entryLabel(entry);
+  return l[0]!.toUpperCase() + l.slice(1);
+}
+
 export function entryWord(type: EntryType): string {
   return ENTRY_WORD[type];
 }

@@ -14,7 +14,7 @@ import { wantedFromSource } from "../domain/copySources.js";
 import { matchRows, type RowOutcome, reconcileEntry } from "../domain/reconcile.js";
 import { wayFor } from "../domain/system.js";
 import { invalidInput, ToolError } from "../shared/errors.js";
-import { type AltUrl, ENTRY_TYPES, type EntryRef, entryLabel } from "../shared/model.js";
+import { type AltUrl, ENTRY_TYPES, EntryLabel, type EntryRef, entryLabel } from "../shared/model.js";
 import { defineTool, errorSchema } from "./shared/define.js";
 import { resolveEntry } from "./shared/entry.js";
 import { withWarnings } from "./shared/format.js";
@@ -168,7 +168,7 @@ export const copyAltUrls = defineTool({
     const approved = new Set(deletions.flatMap((d) => d.toDelete.map((r) => r.id)));
     if (deletions.length && !a.dry_run) {
       const lines = deletions.flatMap((d) => [
-        `${entryLabel(d.entry)}:`,
+        `${EntryLabel(d.entry)}:`,
         ...d.toDelete.map(
           (r) => `- Alt URL ${r.id} (${r.active ? "active" : "inactive"}, statuses ${r.statuses.join(" ") || "none"}): ${r.url}`,
         ),
