@@ -18,7 +18,7 @@ import { type AltUrl, ENTRY_TYPES, EntryLabel, type EntryRef, entryLabel } from 
 import { defineTool, errorSchema } from "./shared/define.js";
 import { resolveEntry } from "./shared/entry.js";
 import { withWarnings } from "./shared/format.js";
-import { campaignId, changesSchema, dryRun, plannedRequestSchema, urlType, warningsSchema } from "./shared/schemas.js";
+import { campaignId, changesSchema, dryRun, plannedRequestSchema, systemArg, urlType, warningsSchema } from "./shared/schemas.js";
 
 const TOOL = "copy_alt_urls";
 
@@ -81,6 +81,7 @@ export const copyAltUrls = defineTool({
   description:
     "Copy one entry's Alt URLs of one type (from_campaign_id with from_entry_type, url_type) to other entries (to_campaign_ids with to_entry_type): campaign to campaigns, a campaign's rows to in-groups and back. Each target row with the same statuses is updated to match (URL, active, rank, description, lists, minimum talk time), missing ones are created; running it again changes nothing. replace: true also DELETES target rows whose statuses match no source row (asks the person to confirm once, when the client supports it). Targets must be in ALT mode for the type. Each target gets its own result; one failing target does not stop the others. Sends progress notifications when given a progress token. Use dry_run to see every request first.",
   inputSchema: {
+    system: systemArg,
     from_campaign_id: campaignId.describe("The campaign, in-group or list to copy from (its Alt URLs are only read)"),
     from_entry_type: z.enum(ENTRY_TYPES).default("campaign").describe("What from_campaign_id names: campaign (default), ingroup or list"),
     url_type: urlType,
@@ -120,7 +121,7 @@ export const copyAltUrls = defineTool({
     const type = a.url_type;
     const src = await resolveEntry(
       s,
-      { campaign_id: a.from_campaign_id, entry_type: a.from_entry_type, url_type: type },
+      { system: a.system, campaign_id: a.from_campaign_id, entry_type: a.from_entry_type, url_type: type },
       "from_campaign_id",
     );
     src.sys.entries.assertUrlType(a.to_entry_type, type);
@@ -154,7 +155,11 @@ export const copyAltUrls = defineTool({
       targets.map(async (input) => {
         const entry: EntryRef = { id: input, type: a.to_entry_type };
         try {
-          const t = await resolveEntry(s, { campaign_id: input, entry_type: a.to_entry_type, url_type: type }, "to_campaign_ids");
+          const t = await resolveEntry(
+            s,
+            { system: a.system, campaign_id: input, entry_type: a.to_entry_type, url_type: type },
+            "to_campaign_ids",
+          );
           if (t.entry.type === "campaign" && !(await t.sys.api.probeAltMode(t.entry.id, type))) throw altModeOff(t.entry, type, null);
           const rows = (await t.sys.storeFor(t.entry).list(t.entry, type)).rows;
           warnings.push(...t.warnings);

@@ -12,7 +12,16 @@ import { ALL_STATUSES, type AltUrl } from "../shared/model.js";
 import { defineTool } from "./shared/define.js";
 import { resolveEntry } from "./shared/entry.js";
 import { withWarnings } from "./shared/format.js";
-import { altUrlSchema, campaignId, changeIdSchema, dryRun, plannedRequestSchema, URL_MAX, warningsSchema } from "./shared/schemas.js";
+import {
+  altUrlSchema,
+  campaignId,
+  changeIdSchema,
+  dryRun,
+  plannedRequestSchema,
+  systemArg,
+  URL_MAX,
+  warningsSchema,
+} from "./shared/schemas.js";
 
 const PRESERVED_DESCRIPTION = "Previous Dispo Call URL kept when switching to ALT";
 
@@ -52,6 +61,7 @@ export const enableAltUrlMode = defineTool({
   description:
     "Switch a campaign's Dispo Call URL to ALT so that its dispo Alt URLs fire (update_campaign dispo_call_url=ALT). This OVERWRITES the campaign's single old Dispo Call URL, which VICIdial's API cannot read first: ask the person for it and pass it as preserve_url, and it is added right after the switch as an active Alt URL for ---ALL--- statuses so calls keep reaching it. A campaign already in ALT mode is left alone (action unchanged). Campaigns only: in-groups, lists, start and no-agent URLs are switched on VICIdial's admin pages. Asks the person to confirm when the client supports it.",
   inputSchema: {
+    system: systemArg,
     campaign_id: campaignId,
     preserve_url: z
       .string()
@@ -82,7 +92,7 @@ export const enableAltUrlMode = defineTool({
     const warnings: string[] = [];
     let preserve: string | null = null;
     if (a.preserve_url !== undefined) {
-      const p = prepareAltUrl(a.preserve_url, s.system().policy, "preserve_url");
+      const p = prepareAltUrl(a.preserve_url, s.system(a.system).policy, "preserve_url");
       warnings.push(
         ...p.warnings,
         ...checkTemplate(p.url, { allowCredentialVariables: a.allow_credential_variables }, "preserve_url").warnings,
@@ -93,7 +103,7 @@ export const enableAltUrlMode = defineTool({
       sys,
       entry,
       warnings: resolveWarnings,
-    } = await resolveEntry(s, { campaign_id: a.campaign_id, entry_type: "campaign", url_type: "dispo" });
+    } = await resolveEntry(s, { system: a.system, campaign_id: a.campaign_id, entry_type: "campaign", url_type: "dispo" });
     warnings.push(...resolveWarnings);
     const campaign = entry.id;
     const desired = preserve

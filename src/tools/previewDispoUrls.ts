@@ -11,7 +11,7 @@ import { entryLabel } from "../shared/model.js";
 import { defineTool } from "./shared/define.js";
 import { resolveEntry } from "./shared/entry.js";
 import { withWarnings } from "./shared/format.js";
-import { campaignId, warningsSchema } from "./shared/schemas.js";
+import { campaignId, systemArg, warningsSchema } from "./shared/schemas.js";
 
 const SKIP_CODES = [
   "inactive",
@@ -65,6 +65,7 @@ export const previewDispoUrls = defineTool({
   description:
     'Answer "what does VICIdial fetch when an agent gives a call this status?" (and "why didn\'t our CRM hear about that sale?"): for a campaign (outbound) or an in-group (inbound, entry_type "ingroup") and a disposition status, lists the dispo Alt URLs that would fire, in order (one after another: a slow target delays the rest), with template variables filled from the status, list_id, talk time and sample_lead, and every other row with the reason it would not fire. Follows VICIdial\'s own choice: an in-group set to CAMP uses the agent\'s campaign (give agent_campaign_id), a scheduled callback is sent as CBHOLD, talk time is talk minus dead seconds. Without list_id or talk_time, rows that depend on them are listed as firing with the condition stated. Checks ALT mode: if the Dispo Call URL is not ALT, nothing fires. Reads only.',
   inputSchema: {
+    system: systemArg,
     campaign_id: campaignId,
     entry_type: z
       .enum(["campaign", "ingroup"])
@@ -126,11 +127,21 @@ export const previewDispoUrls = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   write: false,
   async handler(a, { services: s }) {
-    const { sys, entry, warnings } = await resolveEntry(s, { campaign_id: a.campaign_id, entry_type: a.entry_type, url_type: "dispo" });
+    const { sys, entry, warnings } = await resolveEntry(s, {
+      system: a.system,
+      campaign_id: a.campaign_id,
+      entry_type: a.entry_type,
+      url_type: "dispo",
+    });
     const agent =
       a.agent_campaign_id !== undefined
-        ? (await resolveEntry(s, { campaign_id: a.agent_campaign_id, entry_type: "campaign", url_type: "dispo" }, "agent_campaign_id"))
-            .entry
+        ? (
+            await resolveEntry(
+              s,
+              { system: a.system, campaign_id: a.agent_campaign_id, entry_type: "campaign", url_type: "dispo" },
+              "agent_campaign_id",
+            )
+          ).entry
         : null;
     const listId = a.list_id === undefined ? undefined : String(a.list_id);
     const p = await previewDisposition(sys, {

@@ -73,7 +73,7 @@ export const setAltUrl = defineTool({
   async handler(a, { services: s, actor }) {
     // Everything is checked before anything is sent.
     const checked = checkValues(a, {
-      policy: s.system().policy,
+      policy: s.system(a.system).policy,
       way: wayFor(a.entry_type),
       allowCredentialVariables: a.allow_credential_variables,
     });

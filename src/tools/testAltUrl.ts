@@ -13,7 +13,7 @@ import { entryLabel } from "../shared/model.js";
 import { defineTool } from "./shared/define.js";
 import { resolveEntry } from "./shared/entry.js";
 import { withWarnings } from "./shared/format.js";
-import { altUrlId, campaignId, entryType, URL_MAX, urlType, warningsSchema } from "./shared/schemas.js";
+import { altUrlId, campaignId, entryType, systemArg, URL_MAX, urlType, warningsSchema } from "./shared/schemas.js";
 
 const defaultTester = createAltUrlTester();
 
@@ -28,6 +28,7 @@ export const testAltUrl = defineTool({
   description:
     'Check that an Alt URL\'s target answers before going live ("point Alt URLs at active, accessible pages"): fills the template variables --A--name--B-- from sample_lead (URL-encoded as VICIdial does) and requests the URL once with GET, reporting the HTTP status, time, redirects, final address, certificate problems and the start of the answer. Give url, or campaign_id + url_type + id of a stored Alt URL. The target may record the request as a real event, so use test data. Only hosts allowed by VICIDIAL_ALLOWED_URL_HOSTS; private, loopback and other local addresses only with allow_private: true; redirects into such addresses are never followed. VICIdial fetches from its own network, which may see a different answer.',
   inputSchema: {
+    system: systemArg,
     url: z
       .string()
       .max(URL_MAX)
@@ -107,7 +108,7 @@ export const testAltUrl = defineTool({
         sys,
         entry,
         warnings: found,
-      } = await resolveEntry(s, { campaign_id: a.campaign_id!, entry_type: a.entry_type, url_type: a.url_type });
+      } = await resolveEntry(s, { system: a.system, campaign_id: a.campaign_id!, entry_type: a.entry_type, url_type: a.url_type });
       warnings.push(...found);
       const rows = (await sys.storeFor(entry).list(entry, a.url_type)).rows;
       const row = rows.find((r) => r.id === a.id);
@@ -122,7 +123,7 @@ export const testAltUrl = defineTool({
       }
       template = row.url;
     }
-    const policy = s.system().policy;
+    const policy = s.system(a.system).policy;
     const prepared = prepareAltUrl(template, policy, "url");
     warnings.push(...prepared.warnings, ...checkTemplate(prepared.url, { allowCredentialVariables: true }, "url").warnings);
     const filled = fillTemplate(prepared.url, a.sample_lead ?? {});

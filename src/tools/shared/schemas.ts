@@ -43,8 +43,16 @@ export const urlType = z
     "When VICIdial fetches the URL: dispo (after the agent picks a disposition; the default), start (call start), noagent (no agent available), addlead (in-groups only; stored but never fired). Campaigns: dispo, start, noagent; in-groups: all four; lists: noagent",
   );
 
-/** The three arguments that name one entry's Alt URLs. */
-export const entryArgs = { campaign_id: campaignId, entry_type: entryType, url_type: urlType };
+/** Which VICIdial system a call is for, when this server has several. */
+export const systemArg = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z0-9_.-]+$/, "a system name holds letters, digits, '.', '-' and '_'")
+  .optional()
+  .describe("Which configured VICIdial system (see list_systems); leave out for the default one");
+
+/** The arguments that name one entry's Alt URLs. */
+export const entryArgs = { system: systemArg, campaign_id: campaignId, entry_type: entryType, url_type: urlType };
 
 export const altUrlId = z.number().int().positive().max(4294967295).describe("The Alt URL's id, as list_alt_urls shows it");
 
