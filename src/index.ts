@@ -82,7 +82,7 @@ async function connect(cfg: Config): Promise<Runtime> {
     services,
     sandboxInfo,
     async close() {
-      await services.client.close().catch(() => {});
+      await services.close().catch(() => {});
       await closeSandbox().catch(() => {});
     },
   };
@@ -98,7 +98,7 @@ function banner(rt: Runtime, how: string): string {
       "Log in as another sandbox user with VICIDIAL_USER and VICIDIAL_PASS (npm run sandbox lists their passwords); set VICIDIAL_URL too to use a real VICIdial.",
     );
   } else {
-    lines.push(`Using VICIdial at ${s.client.baseUrl} as user ${s.config.user}${s.config.readOnly ? " (read-only)" : ""}.`);
+    lines.push(`Using VICIdial at ${s.system().connection.baseUrl} as user ${s.config.user}${s.config.readOnly ? " (read-only)" : ""}.`);
   }
   return lines.join("\n");
 }

@@ -7,7 +7,6 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { classifyLine } from "../src/client/catalogue.js";
 import {
-  parseAdminAnswer,
   parseAltModeProbe,
   parseAltUrlList,
   parseAltUrlWrite,
@@ -15,6 +14,7 @@ import {
   parseCampaignUpdate,
   parseVersion,
 } from "../src/client/parse.js";
+import { parseAdminAnswer } from "../src/client/parseAdmin.js";
 import type { HttpResponse } from "../src/client/transport.js";
 import { ToolError } from "../src/shared/errors.js";
 
@@ -217,13 +217,20 @@ describe("update_campaign, campaigns_list, version", () => {
 });
 
 describe("the admin page", () => {
-  const page = (inner: string) =>
-    `<html><head><title>ADMINISTRATION</title></head><body>${"<td>menu</td>".repeat(4000)}${inner}</body></html>`;
-  it("each outcome of facts §7", () => {
-    expect(parseAdminAnswer(res("ERROR: ID not defined:"), "x")).toEqual({ kind: "probe_ok" });
-    expect(parseAdminAnswer(res(page("<BR><b>1 MULTI URL DELETED (ID: 7)</b><BR><BR>")), "x")).toEqual({ kind: "deleted", id: 7 });
+  const ctx = { what: "x", entryType: "campaign", urlType: "dispo", campaignId: "ALTTEST" };
+  const page = (inner: string, name = "Alt URL test campaign") =>
+    `<html><head><title>ADMINISTRATION: URL Multi Entry ALTTEST - ${name}</title></head><body>${"<td>menu</td>".repeat(4000)}<TR><TD ALIGN=LEFT COLSPAN=2>\n${inner}\n\n\n<br><br><br>\n<font size=1> runtime: 0.1 seconds</body></html>`;
+  const listing =
+    '<TABLE><TR><TD>\n<FONT FACE="ARIAL,HELVETICA" COLOR=BLACK SIZE=2><br>Alternate URL Form<center><TABLE width=1020 cellspacing=3>\n</table></center><br>\n';
+  it("each outcome of the page's answers", () => {
+    expect(parseAdminAnswer(res("ERROR: ID not defined:"), ctx)).toEqual({ kind: "probe_ok" });
+    expect(parseAdminAnswer(res(page(`<BR><b>1 MULTI URL DELETED (ID: 7)</b><BR><BR>${listing}`)), ctx)).toMatchObject({
+      kind: "listing",
+      notice: "deleted",
+      noticeId: 7,
+    });
     const code = (body: string, status = 200) => {
-      const out = parseAdminAnswer(res(body, status), "x");
+      const out = parseAdminAnswer(res(body, status), ctx);
       return out.kind === "error" ? out.error.code : out.kind;
     };
     expect(code("Login incorrect, please try again: |6666|nope|BAD|\n", 401)).toBe("AUTH_FAILED");
@@ -231,11 +238,13 @@ describe("the admin page", () => {
     expect(code("Too many login attempts, try again in 15 minutes: |6666|LOCK|\n")).toBe("ACCOUNT_LOCKED");
     expect(code("Your IP Address is not allowed: 10.0.0.9: |6666|IPBLOCK|\n")).toBe("IP_NOT_ALLOWED");
     expect(code("ERROR: no entry type defined:")).toBe("INVALID_INPUT");
-    expect(code(page("ERROR: You must fill in all fields:  ||ALTTEST|campaign|dispo|"))).toBe("INVALID_INPUT");
-    expect(code(page("This URL is not set ALTcampaign|dispo|Dispo Call"))).toBe("ALT_MODE_OFF");
-    expect(code(page("ERROR: URL entry must be set to not active before you delete it:  |1|ALTTEST|campaign|dispo|"))).toBe(
-      "ALT_URL_NOT_FOUND",
+    expect(code(page("ERROR: You must fill in all fields:  ||ALTTEST|campaign|dispo|\n<BR>"))).toBe("INVALID_INPUT");
+    expect(code(page("This URL is not set ALTcampaign|dispo|Dispo Call"))).toBe("not_alt");
+    expect(parseAdminAnswer(res(page("This URL is not set ALTcampaign|dispo|Dispo Call", "")), ctx)).toMatchObject({ exists: false });
+    expect(code(page(`ERROR: URL entry must be set to not active before you delete it:  |1|ALTTEST|campaign|dispo|\n<BR>${listing}`))).toBe(
+      "listing",
     );
+    expect(code(page(""))).toBe("stopped");
     expect(code(page("<p>something else entirely</p>"))).toBe("UNEXPECTED_RESPONSE");
     expect(code("", 500)).toBe("VICIDIAL_ERROR");
   });
@@ -264,6 +273,10 @@ describe("every answer recorded from a real VICIdial parses without crashing", (
         expect(err).toBeInstanceOf(ToolError);
       }
     }
-    if (r.path.endsWith("admin_url_multi.php")) expect(() => parseAdminAnswer(res(body, r.status), "x")).not.toThrow();
+    if (r.path.endsWith("admin_url_multi.php")) {
+      expect(() =>
+        parseAdminAnswer(res(body, r.status), { what: "x", entryType: "campaign", urlType: "dispo", campaignId: "ALTTEST" }),
+      ).not.toThrow();
+    }
   });
 });

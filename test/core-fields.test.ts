@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  checkDescription,
-  checkMinCallLength,
-  checkRank,
-  normaliseLists,
-  normaliseStatuses,
-  sameStatusSet,
-  unsendableStatusChars,
-} from "../src/domain/fields.js";
+import { unsendableStatusChars } from "../src/client/apiStore.js";
+import { checkDescription, checkMinCallLength, checkRank, normaliseLists, normaliseStatuses, sameStatusSet } from "../src/domain/fields.js";
 import { refusal } from "./helpers/assertions.js";
 
 describe("normaliseStatuses", () => {
@@ -76,7 +69,7 @@ describe("normaliseStatuses", () => {
   });
 
   it("names the field given", () => {
-    expect(refusal(() => normaliseStatuses([], "from.statuses")).field).toBe("from.statuses");
+    expect(refusal(() => normaliseStatuses([], { field: "from.statuses" })).field).toBe("from.statuses");
   });
 });
 
@@ -167,7 +160,7 @@ describe("checkRank / checkMinCallLength", () => {
   });
 });
 
-describe("sameStatusSet / unsendableStatusChars", () => {
+describe("sameStatusSet / unsendableStatusChars (the API's status rule)", () => {
   it("ignores order and duplicates, not case", () => {
     expect(sameStatusSet(["SALE", "PSALE"], ["PSALE", "SALE", "SALE"])).toBe(true);
     expect(sameStatusSet(["SALE"], ["sale"])).toBe(false);

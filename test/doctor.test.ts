@@ -44,7 +44,7 @@ describe("doctor", () => {
       "allowed campaigns",
       "update_alt_url right",
       "update_campaign right",
-      "admin page (delete)",
+      "admin page (deletes, in-groups, lists)",
       "ALT mode",
     ]) {
       expect(checks.get(name)?.ok, `${name} in\n${r.stdout}`).toBe(true);

@@ -116,7 +116,14 @@ describe("as the full admin user", () => {
     const r = await call(srv.client, "check_connection");
     expect(r.structured.ok).toBe(true);
     expect((r.structured.checks as { name: string }[]).map((c) => c.name)).toEqual(
-      expect.arrayContaining(["version", "login", "update_alt_url right", "update_campaign right", "admin page (delete)", "ALT mode"]),
+      expect.arrayContaining([
+        "version",
+        "login",
+        "update_alt_url right",
+        "update_campaign right",
+        "admin page (deletes, in-groups, lists)",
+        "ALT mode",
+      ]),
     );
   });
 });

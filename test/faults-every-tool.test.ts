@@ -31,6 +31,7 @@ function seed(): SandboxSeed {
 function argsFor(tool: string): Record<string, unknown> {
   const args: Record<string, Record<string, unknown>> = {
     list_campaigns: {},
+    list_ingroups: {},
     list_alt_urls: { campaign_id: "2001" },
     preview_dispo_urls: { campaign_id: "2001", status: "SALE" },
     set_alt_url: { campaign_id: "2001", statuses: ["NI"], url: "https://crm.example.com/ni" },
@@ -110,12 +111,29 @@ describe.each(TOOLS)("%s with every request broken", (tool) => {
 });
 
 describe("retries", () => {
-  it("a read that breaks twice is retried with a growing pause and then succeeds", async () => {
+  it("a read whose answer was lost is not tried again: it may have been a failed login", async () => {
     const { sandbox, h, close } = await open();
     try {
       await call(h.client, "list_campaigns");
       sandbox.resetStats();
       sandbox.setFaults([{ mode: "reset-before-response", match: { function: "update_alt_url" }, times: 2 }]);
+      const r = await call(h.client, "list_alt_urls", { campaign_id: "2001" });
+      expect(r.structured.error?.code).toBe("VICIDIAL_UNREACHABLE");
+      const lists = sandbox.stats().log.filter((x) => new Map(x.params).get("alt_url_id") === "LIST");
+      expect(lists).toHaveLength(1);
+      sandbox.setFaults([]);
+      expect((await call(h.client, "list_alt_urls", { campaign_id: "2001" })).isError).toBe(false);
+    } finally {
+      await close();
+    }
+  });
+
+  it("a read answered with something that is not VICIdial's is retried with a growing pause, after a good login", async () => {
+    const { sandbox, h, close } = await open();
+    try {
+      await call(h.client, "list_campaigns");
+      sandbox.resetStats();
+      sandbox.setFaults([{ mode: "garbage", match: { function: "update_alt_url" }, times: 2 }]);
       const r = await call(h.client, "list_alt_urls", { campaign_id: "2001" });
       expect(r.isError).toBe(false);
       expect((r.structured.alt_urls as unknown[]).length).toBe(4);
@@ -133,6 +151,8 @@ describe("retries", () => {
   it("a broken read is given up after three attempts, with the error of the last", async () => {
     const { sandbox, h, close } = await open();
     try {
+      await call(h.client, "list_alt_urls", { campaign_id: "2001" });
+      sandbox.resetStats();
       sandbox.setFaults([{ mode: "garbage", match: { function: "campaigns_list" } }]);
       const r = await call(h.client, "list_campaigns");
       expect(r.structured.error?.code).toBe("UNEXPECTED_RESPONSE");

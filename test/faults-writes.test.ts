@@ -25,6 +25,9 @@ import { type CallResult, call, inProcess } from "./helpers/harness.js";
 
 const ENV = { VICIDIAL_TIMEOUT_MS: "300" };
 const NOT_APPLIED = /not applied: nothing changed|unchanged and still active/;
+/** A timed-out write may still land late: its answer says the outcome is unknown, never that nothing changed. */
+const OUTCOME_UNKNOWN = /outcome is unknown|unchanged and still active/;
+const notAppliedFor = (mode: ErrorMode) => (mode === "hang" ? OUTCOME_UNKNOWN : NOT_APPLIED);
 
 type Match = NonNullable<FaultRule["match"]>;
 
@@ -202,19 +205,23 @@ function assertStateIsStated(sc: Scenario, mode: ErrorMode, r: CallResult, state
       if (row.source_id !== null) {
         // A copied row: created means stored; a failed or skipped one was not created.
         expect(line !== undefined, what).toBe(row.action === "created");
-        if (row.action === "error") expect(row.error?.message, what).toMatch(NOT_APPLIED);
+        if (row.action === "error") expect(row.error?.message, what).toMatch(notAppliedFor(mode));
       } else if (row.action === "deleted") {
         expect(line, what).toBeUndefined();
       } else {
         // A row the source lacks that could not be deleted: still there, and the result says whether it was switched off.
         expect(line, what).toBeDefined();
-        expect(row.error?.message, what).toMatch(line === was ? NOT_APPLIED : /switched off .*not deleted/);
+        expect(row.error?.message, what).toMatch(line === was ? notAppliedFor(mode) : /switched off .*not deleted/);
       }
     }
     return;
   }
+  if (mode === "hang") {
+    expect(err.message, where).not.toMatch(/nothing changed/);
+    expect(r.structured.error?.retryable, where).toBe(false);
+  }
   if (JSON.stringify(state) === JSON.stringify(before)) {
-    expect(err.message, where).toMatch(NOT_APPLIED);
+    expect(err.message, where).toMatch(notAppliedFor(mode));
   } else if (sc.halfWay?.holds(state, before, final)) {
     expect(err.message, where).toMatch(sc.halfWay.says);
   } else {

@@ -125,6 +125,12 @@ const VALID: Record<string, fc.Arbitrary<unknown>> = {
   sample_lead: fc.constant({ lead_id: 1001, phone_number: "3125550100" }),
   allow_private: fc.constant(true),
   timeout_ms: fc.constant(2000),
+  entry_type: fc.constant("campaign"),
+  from_entry_type: fc.constant("campaign"),
+  to_entry_type: fc.constant("campaign"),
+  scheduled_callback: fc.boolean(),
+  dead_time: fc.integer({ min: 0, max: 30 }),
+  agent_campaign_id: fc.constantFrom("2001", "3001"),
 };
 
 /** Near-valid values by argument name (shared by every tool that has the argument). */
@@ -160,6 +166,12 @@ const NEAR: Record<string, fc.Arbitrary<unknown>> = {
   sample_lead: sampleLead,
   allow_private: fc.boolean(),
   timeout_ms: fc.constantFrom(100, 500, 1000, 99, 30_001, 1.5),
+  entry_type: fc.constantFrom("campaign", "ingroup", "list", "CAMPAIGN", "system", ""),
+  from_entry_type: fc.constantFrom("campaign", "ingroup", "list", "Campaign"),
+  to_entry_type: fc.constantFrom("campaign", "ingroup", "list", "lists"),
+  scheduled_callback: fc.boolean(),
+  dead_time: smallInt,
+  agent_campaign_id: campaign,
 };
 
 /** Names a popular tutorial (or a confused model) uses, plus plain junk keys. */

@@ -32,7 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await withToken?.close();
   await open?.close();
-  await services?.client.close();
+  await services?.close();
   await sandbox?.close();
 });
 

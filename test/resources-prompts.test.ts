@@ -27,7 +27,11 @@ describe("resources", () => {
     for (const c of ["2001", "2002", "3001"]) expect(uris).toContain(`vicidial://campaigns/${c}/alt-urls/dispo`);
     expect(resources.every((r) => r.mimeType === "application/json")).toBe(true);
     const { resourceTemplates } = await h.client.listResourceTemplates();
-    expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual([ALT_URLS_TEMPLATE]);
+    expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual([
+      ALT_URLS_TEMPLATE,
+      "vicidial://ingroups/{campaign_id}/alt-urls/{url_type}",
+      "vicidial://lists/{campaign_id}/alt-urls/{url_type}",
+    ]);
   });
 
   it("reads a campaign's Alt URLs as the list_alt_urls result in JSON", async () => {

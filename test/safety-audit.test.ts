@@ -26,7 +26,8 @@ afterEach(async () => {
 
 type Line = Record<string, unknown> & { time: string; tool: string; campaign_id: string; url_type: string; action: string; result: string };
 
-function lines(file: string): Line[] {
+/** Every record of the file, intent lines (PENDING) included. */
+function records(file: string): Line[] {
   if (!existsSync(file)) return [];
   const text = readFileSync(file, "utf8");
   expect(text.endsWith("\n") || text === "").toBe(true);
@@ -34,6 +35,24 @@ function lines(file: string): Line[] {
     .split("\n")
     .filter((l) => l !== "")
     .map((l) => JSON.parse(l) as Line);
+}
+
+/**
+ * The outcome line of every write. Each one must follow its intent line: the
+ * same change_id, tool, entry and action, written before anything was sent.
+ */
+function lines(file: string): Line[] {
+  const all = records(file);
+  const outcomes = all.filter((l) => l.result !== "PENDING");
+  for (const o of outcomes) {
+    const at = all.indexOf(o);
+    const intent = all.findIndex((l) => l.result === "PENDING" && l.change_id === o.change_id);
+    expect(intent, `intent line of ${JSON.stringify(o)}`).toBeGreaterThanOrEqual(0);
+    expect(intent).toBeLessThan(at);
+    expect([all[intent]!.tool, all[intent]!.campaign_id, all[intent]!.action]).toEqual([o.tool, o.campaign_id, o.action]);
+  }
+  expect(all.filter((l) => l.result === "PENDING")).toHaveLength(outcomes.length);
+  return outcomes;
 }
 
 describe("what is recorded", () => {

@@ -34,7 +34,7 @@ describe("set_alt_url", () => {
     expect(r.structured.action).toBe("created");
     expect(r.structured.reconciled).toBe(true);
     expect((r.structured.warnings as string[]).join("\n")).toMatch(
-      /answer to the write was lost; listing the campaign again showed it had been applied/,
+      /answer to the write was lost; listing campaign 2001 again showed it had been applied/,
     );
     expect(lostRows()).toHaveLength(1);
     expect((r.structured.alt_url as { id: number }).id).toBe(lostRows()[0]!.url_id);
@@ -72,7 +72,9 @@ describe("set_alt_url", () => {
     const r = await call(h.client, "set_alt_url", NEW_ROW);
     expect(r.isError).toBe(true);
     expect(r.structured.error?.code).toBe("VICIDIAL_UNREACHABLE");
-    expect(r.structured.error?.message).toMatch(/Listing the campaign again shows the new Alt URL was not applied: nothing changed/);
+    expect(r.structured.error?.message).toMatch(
+      /Listing campaign 2001 again \(at [\d:]+ UTC\) shows the new Alt URL was not applied: nothing changed/,
+    );
     expect(r.structured.error?.retryable).toBe(true);
     expect(lostRows()).toHaveLength(0);
     expect(h.sandbox.dump()).toBe(before);
@@ -98,15 +100,42 @@ describe("set_alt_url", () => {
     expect(lostRows()).toHaveLength(1);
   });
 
-  it("a timed-out write is listed, not resent, and the fix says to look again before repeating", async () => {
+  it("a timed-out write is an unknown outcome: listed again, never said to have changed nothing, never resent", async () => {
     h = await open({ env: { VICIDIAL_TIMEOUT_MS: "300" } });
     h.sandbox.setFaults([{ mode: "hang", match: { write: true }, times: 1 }]);
     h.sandbox.resetStats();
     const r = await call(h.client, "set_alt_url", NEW_ROW);
     expect(r.structured.error?.code).toBe("TIMEOUT");
-    expect(r.structured.error?.message).toMatch(/not applied: nothing changed/);
+    expect(r.structured.error?.message).toMatch(/outcome is unknown/);
+    expect(r.structured.error?.message).not.toMatch(/nothing changed/);
+    expect(r.structured.error?.retryable).toBe(false);
     expect(r.structured.error?.fix).toMatch(/list_alt_urls/);
     expect(writeRequests(h.sandbox)).toHaveLength(1);
+  });
+
+  it("a timed-out create that VICIdial applies late: the model's retry after the fix's listing updates it, one row in the end", async () => {
+    h = await open({ env: { VICIDIAL_TIMEOUT_MS: "300" } });
+    // VICIdial finishes the write 600 ms after it arrived, long after the client gave up.
+    h.sandbox.setFaults([{ mode: "latency", latencyMs: 600, match: { write: true }, times: 1 }]);
+    const r = await call(h.client, "set_alt_url", NEW_ROW);
+    expect(r.structured.error?.code).toBe("TIMEOUT");
+    expect(r.structured.error?.retryable).toBe(false);
+    expect(r.structured.error?.message).not.toMatch(/nothing changed/);
+    await new Promise((res) => setTimeout(res, 700));
+    const listed = await call(h.client, "list_alt_urls", { campaign_id: "2001" });
+    expect((listed.structured.alt_urls as { statuses: string[] }[]).filter((x) => x.statuses.join() === "LOST")).toHaveLength(1);
+    const again = await call(h.client, "set_alt_url", NEW_ROW);
+    expect(again.structured.action).toBe("unchanged");
+    expect(lostRows()).toHaveLength(1);
+  });
+
+  it("a timed-out create that lands while the writer looks again is reported created and reconciled", async () => {
+    h = await open({ env: { VICIDIAL_TIMEOUT_MS: "300" } });
+    h.sandbox.setFaults([{ mode: "latency", latencyMs: 330, match: { write: true }, times: 1 }]);
+    const r = await call(h.client, "set_alt_url", NEW_ROW);
+    expect(r.isError, r.text).toBe(false);
+    expect(r.structured).toMatchObject({ action: "created", reconciled: true });
+    expect(lostRows()).toHaveLength(1);
   });
 });
 
@@ -136,9 +165,7 @@ describe("the other write tools", () => {
     h.sandbox.resetStats();
     const r = await call(h.client, "delete_alt_url", { campaign_id: "2001", id: 3 });
     expect(r.isError, r.text).toBe(false);
-    expect((r.structured.warnings as string[]).join("\n")).toMatch(
-      /answer to the delete was lost; listing the campaign again showed the row is gone/,
-    );
+    expect((r.structured.warnings as string[]).join("\n")).toMatch(/answer to the delete was lost; listing again showed the row is gone/);
     expect(storedRows(h.sandbox, "2001").some((x) => x.url_id === 3)).toBe(false);
     expect(writeRequests(h.sandbox)).toHaveLength(1);
   });

@@ -5,12 +5,14 @@
  * trap (facts §3): VICIdial applying a change to another row is caught.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { assertSameRow, verifyStored } from "../src/domain/writeSteps.js";
+import { assertSameRow } from "../src/client/apiStore.js";
+import { verifyStored } from "../src/domain/outcomes.js";
 import { ToolError } from "../src/shared/errors.js";
 import type { AltUrl } from "../src/shared/model.js";
 import { call, type InProcess } from "./helpers/harness.js";
 import { direct, open, storedRows, waitFor } from "./safety-helpers.js";
 
+const ENTRY = { id: "2001", type: "campaign" as const };
 const row: AltUrl = {
   id: 9,
   campaign_id: "2001",
@@ -38,11 +40,13 @@ function thrown(fn: () => unknown): ToolError {
 
 describe("verifyStored and assertSameRow", () => {
   it("accepts a row equal to what was meant on every given field", () => {
-    expect(verifyStored(row, { url: row.url, statuses: ["SALE"], active: true }, 9)).toBe(row);
+    expect(verifyStored(row, { url: row.url, statuses: ["SALE"], active: true } as never, 9, ENTRY)).toBe(row);
   });
 
   it("names the field and both values when VICIdial stored something else", () => {
-    const e = thrown(() => verifyStored({ ...row, url: "https://a.example.com/xfrag" }, { url: "https://a.example.com/x%23frag" }, 9));
+    const e = thrown(() =>
+      verifyStored({ ...row, url: "https://a.example.com/xfrag" }, { url: "https://a.example.com/x%23frag" } as never, 9, ENTRY),
+    );
     expect(e.code).toBe("VERIFY_FAILED");
     expect(e.field).toBe("url");
     expect(e.message).toContain('meant "https://a.example.com/x%23frag"');
@@ -51,15 +55,11 @@ describe("verifyStored and assertSameRow", () => {
 
   it("reports every differing field, first one as the field", () => {
     const e = thrown(() =>
-      verifyStored({ ...row, statuses: ["SALEB"], lists: ["101"] }, { statuses: ["SALE_B"], lists: ["101", "102"] }, 9),
+      verifyStored({ ...row, statuses: ["SALEB"], lists: ["101"] }, { statuses: ["SALE_B"], lists: ["101", "102"] } as never, 9, ENTRY),
     );
     expect(e.field).toBe("statuses");
     expect(e.message).toContain('statuses: meant ["SALE_B"], VICIdial stored ["SALEB"]');
     expect(e.message).toContain('lists: meant ["101","102"], VICIdial stored ["101"]');
-  });
-
-  it("a row missing on read-back is VERIFY_FAILED", () => {
-    expect(thrown(() => verifyStored(undefined, { active: false }, 9)).code).toBe("VERIFY_FAILED");
   });
 
   it("assertSameRow refuses an answer about another row, or about none", () => {
@@ -68,6 +68,10 @@ describe("verifyStored and assertSameRow", () => {
     expect(e.code).toBe("VERIFY_FAILED");
     expect(e.message).toContain("Alt URL 5 instead of 6");
     expect(thrown(() => assertSameRow(6, null)).message).toContain("(none) instead of 6");
+  });
+
+  it("a row missing on read-back is VERIFY_FAILED", () => {
+    expect(thrown(() => verifyStored(undefined, { active: false } as never, 9, ENTRY)).code).toBe("VERIFY_FAILED");
   });
 });
 

@@ -155,6 +155,7 @@ function seedWith(pass: string): SandboxSeed {
 function callsFor(tool: string): Record<string, unknown>[] {
   const calls: Record<string, Record<string, unknown>[]> = {
     list_campaigns: [{}],
+    list_ingroups: [{}],
     list_alt_urls: [{ campaign_id: "2001" }, { campaign_id: "9999" }],
     preview_dispo_urls: [
       { campaign_id: "2001", status: "SALE", sample_lead: { lead_id: 5 } },

@@ -148,9 +148,10 @@ describe("copy_alt_urls", () => {
     const lines = readFileSync(audit, "utf8")
       .trim()
       .split("\n")
-      .map((l) => JSON.parse(l) as { tool: string; action: string; id: number | null; result: string });
+      .map((l) => JSON.parse(l) as { tool: string; action: string; alt_url_id: number | null; result: string })
+      .filter((l) => l.result !== "PENDING");
     expect(lines.filter((l) => l.tool === "copy_alt_urls" && l.action === "created")).toHaveLength(8);
-    expect(lines).toContainEqual(expect.objectContaining({ tool: "copy_alt_urls", action: "deleted", id: 5, result: "OK" }));
+    expect(lines).toContainEqual(expect.objectContaining({ tool: "copy_alt_urls", action: "deleted", alt_url_id: 5, result: "OK" }));
     expect(readFileSync(audit, "utf8")).not.toContain("sandbox1234");
   });
 

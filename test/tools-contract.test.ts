@@ -1,12 +1,16 @@
 /**
  * The tool contract as clients see it in tools/list: every hint explicit,
  * every field described, an output schema that admits the error shape, and
- * a checked-in snapshot so an accidental contract change shows in review
- * (update it deliberately with `npx vitest run test/tools-contract -u`).
+ * a checked-in snapshot per tool so an accidental contract change shows in
+ * review (update deliberately with `npx vitest run test/tools-contract -u`).
  */
 
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ALL_TOOLS } from "../src/tools/index.js";
 import { type InProcess, inProcess } from "./helpers/harness.js";
 
 const HINTS = ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"] as const;
@@ -91,18 +95,26 @@ describe("every tool", () => {
     }
   });
 
-  it("matches the checked-in schema snapshot", async () => {
-    const view = tools
-      .map((t) => ({
-        name: t.name,
-        title: t.title,
-        description: t.description,
-        annotations: t.annotations,
-        inputSchema: t.inputSchema,
-        outputSchema: t.outputSchema,
-      }))
-      .sort((a, b) => a.name.localeCompare(b.name));
-    await expect(JSON.stringify(view, null, 2) + "\n").toMatchFileSnapshot("./__snapshots__/tools.json");
+  it.each(ALL_TOOLS.map((t) => t.name))("%s matches its checked-in schema snapshot", async (name) => {
+    const t = tools.find((x) => x.name === name)!;
+    const view = {
+      name: t.name,
+      title: t.title,
+      description: t.description,
+      annotations: t.annotations,
+      inputSchema: t.inputSchema,
+      outputSchema: t.outputSchema,
+    };
+    await expect(JSON.stringify(view, null, 2) + "\n").toMatchFileSnapshot(`./__snapshots__/tools/${name}.json`);
+  });
+
+  it("every tool has its own test file and schema snapshot file", () => {
+    const testDir = path.dirname(fileURLToPath(import.meta.url));
+    const missing = ALL_TOOLS.flatMap((t) => [
+      ...(existsSync(path.join(testDir, "tools", `${t.name}.test.ts`)) ? [] : [`test/tools/${t.name}.test.ts`]),
+      ...(existsSync(path.join(testDir, "__snapshots__", "tools", `${t.name}.json`)) ? [] : [`test/__snapshots__/tools/${t.name}.json`]),
+    ]);
+    expect(missing).toEqual([]);
   });
 });
 

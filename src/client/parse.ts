@@ -183,36 +183,23 @@ export function parseVersion(res: HttpResponse): VersionInfo {
   return { version: m[1]!, build: m[2]!, date: m[3]! };
 }
 
-export type AdminOutcome = { kind: "deleted"; id: number } | { kind: "probe_ok" } | { kind: "error"; error: ToolError };
+export interface IngroupRow {
+  id: string;
+  name: string;
+}
 
 /**
- * admin_url_multi.php (facts §7): a 401 with the password echoed, a bare
- * line, or a 55 to 70 KB admin page with the outcome somewhere inside.
+ * ingroup_list (facts §4): an HTML picker page, one block per active in-group
+ * the user's group may see; names are written raw. Error answers are the
+ * usual text lines.
  */
-export function parseAdminAnswer(res: HttpResponse, what: string): AdminOutcome {
-  const body = res.body;
-  if (res.status === 401) {
-    return { kind: "error", error: classifyLine(firstLine(body)) ?? classifyLine("Login incorrect, please try again")! };
-  }
-  if (res.status === 500 && body.trim() === "") return { kind: "error", error: serverFault(what, 500) };
-  if (res.status !== 200) return { kind: "error", error: unexpected(what, body, res.status) };
-  if (body.trim() === "ERROR: ID not defined:") return { kind: "probe_ok" };
-  const deleted = /<b>1 MULTI URL DELETED \(ID: (\d+)\)<\/b>/.exec(body);
-  if (deleted) return { kind: "deleted", id: Number(deleted[1]) };
-  // A lock or IP block is answered with HTTP 200 on this page (admin_url_multi.php 2.14-9).
-  const known = [
-    /Too many login attempts, try again in 15 minutes[^\n<]*/,
-    /Your IP Address is not allowed[^\n<]*/,
-    /Login incorrect, please try again[^\n<]*/,
-    /You do not have permissions? to modify campaigns[^\n<]*/,
-    /ERROR: no entry type defined:/,
-    /ERROR: You must fill in all fields:[^\n<]*/,
-    /This URL is not set ALT[^\n<]*/,
-    /ERROR: URL entry must be set to not active before you delete it:[^\n<]*/,
-  ];
-  for (const re of known) {
-    const m = re.exec(body);
-    if (m) return { kind: "error", error: classifyLine(m[0].trim())! };
-  }
-  return { kind: "error", error: unexpected(what, body, res.status) };
+export function parseIngroupList(res: HttpResponse): IngroupRow[] {
+  const first = firstLine(res.body);
+  if (res.status !== 200 || /^ERROR:/.test(first) || !/<HTML>/i.test(res.body)) checkCommon(res, "the in-group list");
+  if (!/<HTML>/i.test(res.body)) throw unexpected("the in-group list", res.body, res.status);
+  const out: IngroupRow[] = [];
+  const block =
+    /choose_file\('([^']*)',''\);"><font[^>]*>[^\n]*?<\/a><\/td>\n<td><font size=2 face="Arial,Helvetica">([^\n]*?)<\/td>\n<td bgcolor=/g;
+  for (const m of res.body.matchAll(block)) out.push({ id: m[1]!, name: m[2]! });
+  return out;
 }

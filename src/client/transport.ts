@@ -67,8 +67,16 @@ export class HttpTransport {
     this.limiter = new Limiter(maxConcurrency);
   }
 
-  send(req: HttpRequest, describe: string): Promise<HttpResponse> {
-    return this.limiter.run(() => this.sendNow(req, describe));
+  /**
+   * Send once. `beforeSend` runs inside the concurrency slot, right before the
+   * request leaves: a stop decided while the request waited in the queue
+   * still stops it (it throws, and nothing is sent).
+   */
+  send(req: HttpRequest, opts: { describe: string; beforeSend?: () => void }): Promise<HttpResponse> {
+    return this.limiter.run(async () => {
+      opts.beforeSend?.();
+      return this.sendNow(req, opts.describe);
+    });
   }
 
   private async sendNow(req: HttpRequest, describe: string): Promise<HttpResponse> {

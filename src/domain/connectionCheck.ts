@@ -6,6 +6,7 @@
 import type { CampaignRow } from "../client/parse.js";
 import { ToolError } from "../shared/errors.js";
 import type { Services } from "./runtime.js";
+import type { VicidialSystem } from "./system.js";
 
 export interface Check {
   name: string;
@@ -36,9 +37,12 @@ function fail(name: string, err: unknown): Check {
  * API has shown the user is level 8+, because a 401 there counts as a failed
  * login (facts §7). Nothing here writes.
  */
-export async function runChecks(s: Services): Promise<ConnectionReport> {
+export async function runChecks(s: Services, systemName?: string): Promise<ConnectionReport> {
+  const sys = s.system(systemName);
   const checks: Check[] = [];
-  const c = s.client;
+  const c = sys.api;
+  const baseUrl = sys.connection.baseUrl;
+  const user = sys.settings.user;
   let version: string | null = null;
   for (const w of s.config.warnings) checks.push({ name: "configuration", ok: false, detail: w, fix: "See the warning itself." });
   if (!s.config.auditLog) checks.push({ name: "audit log", ok: true, detail: "VICIDIAL_AUDIT_LOG=off: writes are not recorded." });
@@ -59,35 +63,35 @@ export async function runChecks(s: Services): Promise<ConnectionReport> {
   try {
     const v = await c.version();
     version = v.version;
-    checks.push({ name: "version", ok: true, detail: `VICIdial ${v.version} (build ${v.build}) answers at ${c.baseUrl}` });
+    checks.push({ name: "version", ok: true, detail: `VICIdial ${v.version} (build ${v.build}) answers at ${baseUrl}` });
   } catch (err) {
     checks.push(fail("version", err));
-    return { ok: false, vicidial_url: c.baseUrl, user: s.config.user, version, checks, alt_mode: [] };
+    return { ok: false, vicidial_url: baseUrl, user: user, version, checks, alt_mode: [] };
   }
 
   let campaigns: CampaignRow[] = [];
   let loginOk = false;
   try {
-    s.campaigns.forget();
-    campaigns = await s.campaigns.visible();
+    sys.entries.forget();
+    campaigns = await sys.entries.visibleCampaigns();
     loginOk = true;
-    checks.push({ name: "login", ok: true, detail: `User ${s.config.user} logs in` });
+    checks.push({ name: "login", ok: true, detail: `User ${user} logs in` });
     checks.push({
       name: "campaigns_list right",
       ok: true,
-      detail: `${campaigns.length} campaign(s) visible${s.config.allowedCampaigns ? " within VICIDIAL_ALLOWED_CAMPAIGNS" : ""}`,
+      detail: `${campaigns.length} campaign(s) visible${sys.settings.allowedCampaigns ? " within VICIDIAL_ALLOWED_CAMPAIGNS" : ""}`,
     });
   } catch (err) {
     const e = err as ToolError;
     if (e.code === "PERMISSION_DENIED") {
       loginOk = true;
-      checks.push({ name: "login", ok: true, detail: `User ${s.config.user} logs in` });
+      checks.push({ name: "login", ok: true, detail: `User ${user} logs in` });
       checks.push(fail("campaigns_list right", err));
     } else {
       checks.push(fail("login", err));
     }
   }
-  if (!loginOk) return { ok: false, vicidial_url: c.baseUrl, user: s.config.user, version, checks, alt_mode: [] };
+  if (!loginOk) return { ok: false, vicidial_url: baseUrl, user: user, version, checks, alt_mode: [] };
 
   if (campaigns.length === 0) {
     checks.push({
@@ -96,7 +100,7 @@ export async function runChecks(s: Services): Promise<ConnectionReport> {
       detail: "No campaign is visible, so the Alt URL rights cannot be checked.",
       fix: 'Add campaigns to "Allowed Campaigns" of the API user\'s group (VICIdial Admin > User Groups), and check VICIDIAL_ALLOWED_CAMPAIGNS.',
     });
-    return { ok: false, vicidial_url: c.baseUrl, user: s.config.user, version, checks, alt_mode: [] };
+    return { ok: false, vicidial_url: baseUrl, user: user, version, checks, alt_mode: [] };
   }
   checks.push({ name: "allowed campaigns", ok: true, detail: campaigns.map((x) => x.campaign_id).join(", ") });
 
@@ -109,27 +113,15 @@ export async function runChecks(s: Services): Promise<ConnectionReport> {
   } catch (err) {
     checks.push(fail("update_alt_url right", err));
   }
-  if (!s.config.readOnly) {
+  if (!sys.settings.readOnly) {
     try {
       await c.probeUpdateCampaign(probe);
       checks.push({ name: "update_campaign right", ok: true, detail: "Campaigns can be switched to ALT (enable_alt_url_mode)" });
     } catch (err) {
       checks.push(fail("update_campaign right", err));
     }
-    if (level8) {
-      const res = await c.adminProbe();
-      if (res.kind === "probe_ok")
-        checks.push({ name: "admin page (delete)", ok: true, detail: "admin_url_multi.php accepts the user: delete_alt_url works" });
-      else if (res.kind === "error") checks.push(fail("admin page (delete)", res.error));
-    } else {
-      checks.push({
-        name: "admin page (delete)",
-        ok: false,
-        detail: "Not probed: the API did not show the user is level 8 or more, and a refused login there would count towards the lockout.",
-        fix: "Fix the update_alt_url right first.",
-      });
-    }
   }
+  await checkAdminPage(sys, checks, level8);
 
   let altMode: { campaign_id: string; alt: boolean | null }[] = [];
   if (level8) {
@@ -155,7 +147,7 @@ export async function runChecks(s: Services): Promise<ConnectionReport> {
         (campaigns.length > MAX_ALT_PROBES ? `; ${campaigns.length - MAX_ALT_PROBES} more not probed` : ""),
     });
   }
-  return { ok: checks.every((x) => x.ok), vicidial_url: c.baseUrl, user: s.config.user, version, checks, alt_mode: altMode };
+  return { ok: checks.every((x) => x.ok), vicidial_url: baseUrl, user: user, version, checks, alt_mode: altMode };
 }
 
 export function reportText(r: ConnectionReport): string {
@@ -165,4 +157,55 @@ export function reportText(r: ConnectionReport): string {
     if (!ch.ok && ch.fix) lines.push(`       fix: ${ch.fix}`);
   }
   return lines.join("\n");
+}
+
+/**
+ * The admin page (deletes, and every in-group and list Alt URL), probed only
+ * once the API has shown the user is level 8 or more: a refused login there
+ * counts towards the lockout (facts §7). Then the in-groups it can reach.
+ */
+async function checkAdminPage(sys: VicidialSystem, checks: Check[], level8: boolean): Promise<void> {
+  const name = "admin page (deletes, in-groups, lists)";
+  if (!level8) {
+    checks.push({
+      name,
+      ok: false,
+      detail:
+        "Not probed: the API did not show the user is level 8 or more, and a refused login there would count towards the lockout. Deletes and in-group or list Alt URLs cannot be managed.",
+      fix: "Fix the update_alt_url right first.",
+    });
+    return;
+  }
+  try {
+    await sys.admin.probe();
+    checks.push({
+      name,
+      ok: true,
+      detail: "admin_url_multi.php accepts the user: delete_alt_url works, and in-group and list Alt URLs can be managed",
+    });
+  } catch (err) {
+    checks.push(fail(name, err));
+    return;
+  }
+  try {
+    const ingroups = await sys.entries.visibleIngroups();
+    checks.push({
+      name: "in-groups",
+      ok: true,
+      detail: ingroups.length
+        ? `${ingroups.length} active in-group(s) visible: ${ingroups
+            .slice(0, 20)
+            .map((g) => g.id)
+            .join(", ")}${ingroups.length > 20 ? ", ..." : ""}`
+        : "No active in-group is visible to this user (in-groups can still be named by id)",
+    });
+  } catch (err) {
+    const e = err instanceof ToolError ? err : null;
+    checks.push({
+      name: "in-groups",
+      ok: true,
+      detail: `In-group Alt URLs can be managed by id, but list_ingroups does not work: ${e ? `${e.code}: ${e.message}` : String(err)}`,
+      fix: e?.fix,
+    });
+  }
 }

@@ -5,8 +5,13 @@
  * so a value that would be altered is refused here, naming the characters,
  * instead of being stored differently from what the person asked for.
  */
+import type { Way } from "../client/stores.js";
 import { invalidInput } from "../shared/errors.js";
-import { ALL_STATUSES } from "../shared/model.js";
+import { ALL_STATUSES, sameStatusSet } from "../shared/model.js";
+
+export type { Way };
+export { sameStatusSet };
+
 import { describeChar } from "./urlPolicy.js";
 
 /** Column sizes (§2/§3). */
@@ -16,13 +21,14 @@ export const DESCRIPTION_MAX_LENGTH = 255;
 export const STATUS_MAX_LENGTH = 20;
 export const SMALLINT_MAX = 32767;
 
-const STATUS_CHAR = /^[A-Za-z0-9-]$/;
+/** Characters each way in keeps in a status (facts §6 and §9.2): the admin page also keeps "_". */
+const STATUS_CHAR: Record<Way, RegExp> = { api: /^[A-Za-z0-9-]$/, admin: /^[A-Za-z0-9_-]$/ };
 const LINE_BREAKS = /[\r\n\u2028\u2029]/;
 
 function uniqueChars(s: string, test: (ch: string) => boolean): string[] {
-  const seen: string[] = [];
-  for (const ch of s) if (test(ch) && !seen.includes(ch)) seen.push(ch);
-  return seen;
+  const seen = new Set<string>();
+  for (const ch of s) if (test(ch)) seen.add(ch);
+  return [...seen];
 }
 
 function quoteList(chars: string[]): string {
@@ -35,7 +41,13 @@ const STATUS_EXAMPLE = 'pass each status as its own array element: ["SALE","PSAL
  * Statuses as VICIdial stores them: codes of letters, digits and "-",
  * separated by single spaces, or `---ALL---` alone.
  */
-export function normaliseStatuses(statuses: string[], field = "statuses"): { value: string; statuses: string[]; warnings: string[] } {
+export function normaliseStatuses(
+  statuses: string[],
+  opts: { field?: string; way?: Way } = {},
+): { value: string; statuses: string[]; warnings: string[] } {
+  const field = opts.field ?? "statuses";
+  const way = opts.way ?? "api";
+  const statusChar = STATUS_CHAR[way];
   if (!Array.isArray(statuses) || statuses.length === 0) {
     throw invalidInput(
       field,
@@ -44,8 +56,9 @@ export function normaliseStatuses(statuses: string[], field = "statuses"): { val
     );
   }
   const out: string[] = [];
+  const seen = new Set<string>();
   const warnings: string[] = [];
-  const dupes: string[] = [];
+  const dupes = new Set<string>();
   for (const raw of statuses) {
     if (typeof raw !== "string") {
       throw invalidInput(
@@ -83,16 +96,18 @@ export function normaliseStatuses(statuses: string[], field = "statuses"): { val
         `Use ["${ALL_STATUSES}"] to fire for every status.`,
       );
     }
-    const bad = uniqueChars(code, (ch) => !STATUS_CHAR.test(ch));
+    const bad = uniqueChars(code, (ch) => !statusChar.test(ch));
     if (bad.length > 0) {
       const cleaned = Array.from(code)
-        .filter((ch) => STATUS_CHAR.test(ch))
+        .filter((ch) => statusChar.test(ch))
         .join("");
       throw invalidInput(
         field,
         `${JSON.stringify(code)}: ${quoteList(bad)} would be dropped by VICIdial, so the stored status would be ${JSON.stringify(cleaned)} and match different calls.`,
-        'Use status codes made only of letters, digits and "-" exactly as the disposition is defined in VICIdial. ' +
-          'A status holding other characters (such as "_") cannot be sent through the API; enter it on the campaign\'s Alt URL screen in the VICIdial admin pages instead.',
+        way === "api"
+          ? 'Use status codes made only of letters, digits and "-" exactly as the disposition is defined in VICIdial. ' +
+              'A status holding other characters (such as "_") cannot be sent through the API; enter it on the campaign\'s Alt URL screen in the VICIdial admin pages instead.'
+          : 'Use status codes made only of letters, digits, "-" and "_" exactly as the disposition is defined in VICIdial.',
       );
     }
     if (code.length > STATUS_MAX_LENGTH) {
@@ -102,13 +117,14 @@ export function normaliseStatuses(statuses: string[], field = "statuses"): { val
         'Use the disposition\'s code (e.g. "SALE"), not its name.',
       );
     }
-    if (out.includes(code)) {
-      if (!dupes.includes(code)) dupes.push(code);
+    if (seen.has(code)) {
+      dupes.add(code);
       continue;
     }
+    seen.add(code);
     out.push(code);
   }
-  if (out.includes(ALL_STATUSES) && out.length > 1) {
+  if (seen.has(ALL_STATUSES) && out.length > 1) {
     const others = out.filter((c) => c !== ALL_STATUSES);
     throw invalidInput(
       field,
@@ -116,7 +132,7 @@ export function normaliseStatuses(statuses: string[], field = "statuses"): { val
       `Use ["${ALL_STATUSES}"] for every status, or ${JSON.stringify(others)} for just those.`,
     );
   }
-  if (dupes.length > 0) warnings.push(`removed duplicate status ${dupes.join(", ")}`);
+  if (dupes.size > 0) warnings.push(`removed duplicate status ${[...dupes].join(", ")}`);
   const lower = out.filter((c) => c !== ALL_STATUSES && /[a-z]/.test(c));
   for (const c of lower) {
     warnings.push(
@@ -144,6 +160,7 @@ export function normaliseLists(lists: (string | number)[] | undefined, field = "
     throw invalidInput(field, "must be an array of list ids.", 'Give list ids as an array, e.g. ["101","102"], or [] for every list.');
   }
   const out: string[] = [];
+  const seen = new Set<string>();
   for (const raw of lists) {
     let id: string;
     if (typeof raw === "number") {
@@ -196,7 +213,10 @@ export function normaliseLists(lists: (string | number)[] | undefined, field = "
       const fixed = id.replace(/^0+(?=\d)/, "");
       throw invalidInput(field, `"${id}" has leading zeros, so it would never match a lead's list id.`, `Use "${fixed}".`);
     }
-    if (!out.includes(id)) out.push(id);
+    if (!seen.has(id)) {
+      seen.add(id);
+      out.push(id);
+    }
   }
   const value = out.join(" ");
   if (value.length > LISTS_MAX_LENGTH) {
@@ -209,17 +229,25 @@ export function normaliseLists(lists: (string | number)[] | undefined, field = "
   return { value, lists: out };
 }
 
-/** Kept by VICIdial in url_description: letters, digits, space and ASCII "," to "_". */
-function descriptionCharKept(ch: string): boolean {
-  return /^[A-Za-z0-9 ,-_]$/.test(ch) && ch !== "\\";
-}
+/**
+ * Kept in url_description: through the API letters, digits, space and ASCII
+ * "," to "_"; through the admin page only letters, digits, space, "-", ".",
+ * "," and "_" (facts §6 and §9.2).
+ */
+const DESCRIPTION_KEEPS: Record<Way, { test: (ch: string) => boolean; list: string }> = {
+  api: { test: (ch) => /^[A-Za-z0-9 ,-_]$/.test(ch) && ch !== "\\", list: "letters, digits, spaces and , - . / : ; < = > ? @ [ ] ^ _" },
+  admin: { test: (ch) => /^[A-Za-z0-9 ,._-]$/.test(ch), list: "letters, digits, spaces and , - . _" },
+};
 
 /**
  * A description VICIdial stores unchanged. "" is allowed (clear it).
  * Backslashes are refused outright: VICIdial writes this field into SQL
  * without escaping (a backslash breaks the request or the LIST format).
  */
-export function checkDescription(description: string, field = "description"): string {
+export function checkDescription(description: string, opts: { field?: string; way?: Way } = {}): string {
+  const field = opts.field ?? "description";
+  const keeps = DESCRIPTION_KEEPS[opts.way ?? "api"];
+  const descriptionCharKept = keeps.test;
   if (typeof description !== "string") {
     throw invalidInput(field, "must be text.", 'Give a short description, e.g. "Send sales to CRM".');
   }
@@ -250,7 +278,7 @@ export function checkDescription(description: string, field = "description"): st
   if (bad.length > 0) {
     throw invalidInput(
       field,
-      `contains ${quoteList(bad)}, which VICIdial drops from descriptions. It keeps letters, digits, spaces and , - . / : ; < = > ? @ [ ] ^ _ only.`,
+      `contains ${quoteList(bad)}, which VICIdial drops from descriptions. It keeps ${keeps.list} only.`,
       `Use "${suggestion()}".`,
     );
   }
@@ -299,23 +327,4 @@ export function checkRank(rank: number, field = "rank"): number {
 /** url_call_length: minimum talk time in seconds, 0..32767. */
 export function checkMinCallLength(n: number, field = "min_call_length"): number {
   return checkSmallint(n, field, 0, "minimum talk time in seconds; 0 means any length", "30");
-}
-
-/** Same statuses regardless of order and duplicates (how set_alt_url matches rows). */
-export function sameStatusSet(a: string[], b: string[]): boolean {
-  const sa = new Set(a);
-  const sb = new Set(b);
-  if (sa.size !== sb.size) return false;
-  for (const x of sa) if (!sb.has(x)) return false;
-  return true;
-}
-
-/**
- * Characters in stored statuses (possibly written through the admin pages)
- * that the API cannot send, e.g. "_". Empty array when every status is sendable.
- */
-export function unsendableStatusChars(stored: string[]): string[] {
-  const out: string[] = [];
-  for (const s of stored) for (const ch of s) if (!STATUS_CHAR.test(ch) && ch !== " " && !out.includes(ch)) out.push(ch);
-  return out;
 }

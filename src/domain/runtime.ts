@@ -1,54 +1,80 @@
 /**
- * Everything a tool needs, built once per server from the configuration:
- * the VICIdial client, the campaign directory, per-campaign write locks, the
- * audit log, the redactor and the logger.
+ * Everything a tool needs, built once per process from the configuration:
+ * the VICIdial systems (each with its own connection, login stop, locks and
+ * restrictions), the audit log, the redactor and the logger.
  */
-
-import { VicidialClient } from "../client/vicidial.js";
 import type { Config } from "../config/env.js";
-import { KeyedMutex } from "../shared/concurrency.js";
+import { invalidInput } from "../shared/errors.js";
 import { createLogger, type Logger, type LogLevel } from "../shared/log.js";
-import type { Redactor } from "../shared/redact.js";
+import { Redactor } from "../shared/redact.js";
 import { AuditLog } from "./audit.js";
-import { CampaignDirectory } from "./campaigns.js";
+import { type SystemSettings, VicidialSystem } from "./system.js";
 
 export interface Services {
   config: Config;
-  client: VicidialClient;
-  campaigns: CampaignDirectory;
-  /** Writes to one campaign run one at a time (key: canonical id, upper case). */
-  locks: KeyedMutex;
+  systems: ReadonlyMap<string, VicidialSystem>;
+  /** The system a call means: the named one, else the default. */
+  system(name?: string): VicidialSystem;
   audit: AuditLog;
   redactor: Redactor;
   log: Logger;
-  /** True when the VICIdial is the embedded sandbox. */
+  /** True when the (default) VICIdial is the embedded sandbox. */
   sandbox: boolean;
+  /** Wait (bounded) for writes in flight, so each is recorded before the process stops. */
+  drain(timeoutMs: number): Promise<number>;
+  close(): Promise<void>;
 }
 
-export function createServices(
-  config: Config,
-  baseUrl: string,
-  opts: { sandbox: boolean; logLevel?: LogLevel; retryDelayMs?: number },
-): Services {
-  const client = new VicidialClient({
+export interface ServiceOptions {
+  sandbox: boolean;
+  logLevel?: LogLevel;
+  /** Test hooks: shorter pauses before retries and re-listings. */
+  retryDelayMs?: number;
+  relistDelaysMs?: number[];
+  auditTimeoutMs?: number;
+}
+
+export const DEFAULT_SYSTEM = "default";
+
+export function createServices(config: Config, baseUrl: string, opts: ServiceOptions): Services {
+  const redactor = new Redactor();
+  const log = createLogger(redactor, opts.logLevel);
+  const audit = new AuditLog({ file: config.auditLog, redactor, onProblem: (m) => log.warn(m), timeoutMs: opts.auditTimeoutMs });
+  const settings: SystemSettings = {
+    name: DEFAULT_SYSTEM,
     baseUrl,
     user: config.user,
     pass: config.pass,
     source: config.source,
     timeoutMs: config.timeoutMs,
     maxConcurrency: config.maxConcurrency,
-    retryDelayMs: opts.retryDelayMs,
-  });
-  const redactor = client.redactor;
-  const log = createLogger(redactor, opts.logLevel);
+    readOnly: config.readOnly,
+    allowedCampaigns: config.allowedCampaigns,
+    requireHttps: config.requireHttps,
+    allowedUrlHosts: config.allowedUrlHosts,
+    sandbox: opts.sandbox,
+  };
+  const systems = new Map([
+    [DEFAULT_SYSTEM, new VicidialSystem(settings, { audit, retryDelayMs: opts.retryDelayMs, relistDelaysMs: opts.relistDelaysMs })],
+  ]);
   return {
     config,
-    client,
-    campaigns: new CampaignDirectory(client, config.allowedCampaigns),
-    locks: new KeyedMutex(),
-    audit: new AuditLog(config.auditLog, redactor, (m) => log.warn(m)),
+    systems,
+    system(name?: string): VicidialSystem {
+      const sys = systems.get(name ?? DEFAULT_SYSTEM);
+      if (sys) return sys;
+      throw invalidInput("system", `"${name}" is not a configured VICIdial system.`, `Use one of: ${[...systems.keys()].join(", ")}.`);
+    },
+    audit,
     redactor,
     log,
     sandbox: opts.sandbox,
+    async drain(timeoutMs) {
+      const left = await Promise.all([...systems.values()].map((s) => s.writer.drain(timeoutMs)));
+      return left.reduce((a, b) => a + b, 0);
+    },
+    async close() {
+      await Promise.all([...systems.values()].map((s) => s.close().catch(() => {})));
+    },
   };
 }

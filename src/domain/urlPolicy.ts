@@ -340,7 +340,6 @@ export function prepareAltUrl(input: string, policy: UrlPolicy, field = "url"): 
     );
   }
   // Markers such as --A--server_ip--B-- may stand for the host; check the rest.
-  const hostHasMarker = new RegExp(TEMPLATE_MARKER.source, "i").test(host);
   const hostLiteral = host.replace(TEMPLATE_MARKER, "");
   const badHost = uniqueChars(hostLiteral, (ch) => !HOST_CHARS.test(ch));
   if (badHost.length > 0) {
@@ -358,30 +357,7 @@ export function prepareAltUrl(input: string, policy: UrlPolicy, field = "url"): 
     );
   }
 
-  if (policy.requireHttps && scheme === "http") {
-    throw invalidInput(
-      field,
-      "uses plain http://, and this server is set to require https (VICIDIAL_REQUIRE_HTTPS=true).",
-      `Use "${httpsSuggestion(`https://${m[2]!}`, policy, field)}".`,
-    );
-  }
-  if (policy.allowedHosts !== null) {
-    const list = policy.allowedHosts.length > 0 ? policy.allowedHosts.join(", ") : "(none)";
-    if (hostHasMarker) {
-      throw invalidInput(
-        field,
-        `builds its host name from a template variable ("${host}"), so it cannot be checked against VICIDIAL_ALLOWED_URL_HOSTS (${list}).`,
-        "Write the host name out in full, using one of the allowed hosts.",
-      );
-    }
-    if (!hostAllowed(host, policy.allowedHosts)) {
-      throw invalidInput(
-        field,
-        `points to host "${host}", which is not in VICIDIAL_ALLOWED_URL_HOSTS (${list}).`,
-        `Use an address on one of those hosts, or ask whoever runs this server to add "${host.toLowerCase()}" to VICIDIAL_ALLOWED_URL_HOSTS.`,
-      );
-    }
-  }
+  enforcePolicy({ scheme, host, httpsForm: () => httpsSuggestion(`https://${m[2]!}`, policy, field) }, policy, field);
 
   const user = userinfo === null ? null : encodePart(userinfo, "user name", SAFE_IN_USER, warnings);
   const qAt = rest.indexOf("?");
@@ -413,4 +389,58 @@ export function prepareAltUrl(input: string, policy: UrlPolicy, field = "url"): 
     throw invalidInput(field, `would lose ${listChars(lost)} when VICIdial stores it.`, "Remove those characters.");
   }
   return { url, warnings: [...warnings.values()] };
+}
+
+/**
+ * VICIDIAL_REQUIRE_HTTPS and VICIDIAL_ALLOWED_URL_HOSTS, the one place they
+ * are applied: to every URL prepared for a write, and to a stored URL that a
+ * write makes live again (enable_alt_url), with the same words.
+ */
+function enforcePolicy(url: { scheme: string; host: string; httpsForm: () => string }, policy: UrlPolicy, field: string): void {
+  if (policy.requireHttps && url.scheme === "http") {
+    throw invalidInput(
+      field,
+      "uses plain http://, and this server is set to require https (VICIDIAL_REQUIRE_HTTPS=true).",
+      `Use "${url.httpsForm()}".`,
+    );
+  }
+  if (policy.allowedHosts !== null) {
+    const list = policy.allowedHosts.length > 0 ? policy.allowedHosts.join(", ") : "(none)";
+    if (new RegExp(TEMPLATE_MARKER.source, "i").test(url.host)) {
+      throw invalidInput(
+        field,
+        `builds its host name from a template variable ("${url.host}"), so it cannot be checked against VICIDIAL_ALLOWED_URL_HOSTS (${list}).`,
+        "Write the host name out in full, using one of the allowed hosts.",
+      );
+    }
+    if (!hostAllowed(url.host, policy.allowedHosts)) {
+      throw invalidInput(
+        field,
+        `points to host "${url.host}", which is not in VICIDIAL_ALLOWED_URL_HOSTS (${list}).`,
+        `Use an address on one of those hosts, or ask whoever runs this server to add "${url.host.toLowerCase()}" to VICIDIAL_ALLOWED_URL_HOSTS.`,
+      );
+    }
+  }
+}
+
+/**
+ * A stored URL about to fire again (a row switched on) must meet the same
+ * policy as a new one. Only the policy is checked: the stored text itself is
+ * left as VICIdial holds it.
+ */
+export function assertLivePolicy(storedUrl: string, policy: UrlPolicy, field = "url"): void {
+  if (!policy.requireHttps && policy.allowedHosts === null) return;
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)/.exec(storedUrl.trim());
+  if (!m) {
+    throw invalidInput(
+      field,
+      "is stored without http:// or https://, so this server cannot check it against its URL policy.",
+      "Give the row a full https:// address with set_alt_url first.",
+    );
+  }
+  const scheme = m[1]!.toLowerCase();
+  const authority = m[2]!;
+  const hostPort = authority.slice(authority.lastIndexOf("@") + 1);
+  const host = hostPort.replace(/:\d*$/, "");
+  enforcePolicy({ scheme, host, httpsForm: () => `https://${storedUrl.trim().slice(m[1]!.length + 3)}` }, policy, field);
 }

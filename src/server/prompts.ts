@@ -12,7 +12,7 @@ function campaignArg(s: Services) {
   return completable(z.string().describe('The VICIdial campaign id, e.g. "2001"'), async (value) => {
     try {
       const prefix = value.toUpperCase();
-      return (await s.campaigns.visible()).map((c) => c.campaign_id).filter((id) => id.toUpperCase().startsWith(prefix));
+      return (await s.system().entries.visibleCampaigns()).map((c) => c.campaign_id).filter((id) => id.toUpperCase().startsWith(prefix));
     } catch {
       return [];
     }

@@ -16,8 +16,12 @@ import { confirmWithPerson } from "./confirm.js";
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 function toolContext(server: McpServer, services: Services, extra: Extra, tool: string): ToolContext {
+  const auth = extra.authInfo;
+  const actor =
+    typeof auth?.extra?.actor === "string" ? auth.extra.actor : auth ? auth.clientId || "token" : extra.sessionId ? "anonymous" : "stdio";
   return {
     services,
+    actor,
     confirm: (message) => confirmWithPerson(server, message),
     async progress(progress, total, message) {
       const token = extra._meta?.progressToken;
@@ -43,6 +47,9 @@ const TUTORIAL_NAMES: Record<string, string> = {
   url_lists: "lists",
   url_call_length: "min_call_length",
   url_description: "description",
+  ingroup_id: 'campaign_id with entry_type "ingroup" (VICIdial names the id of campaigns, in-groups and lists campaign_id)',
+  group_id: 'campaign_id with entry_type "ingroup" (VICIdial names the id of campaigns, in-groups and lists campaign_id)',
+  list_id: 'campaign_id with entry_type "list" (VICIdial names the id of campaigns, in-groups and lists campaign_id)',
 };
 
 function describeIssue(issue: z.core.$ZodIssue): ToolError {

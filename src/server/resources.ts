@@ -7,9 +7,9 @@ import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/serv
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { Services } from "../domain/runtime.js";
 import { CREDENTIAL_VARIABLES, VARIABLE_REFERENCE } from "../domain/templateVars.js";
-import { readAltUrls } from "../domain/writeSteps.js";
 import { ToolError } from "../shared/errors.js";
-import { URL_TYPES, type UrlType } from "../shared/model.js";
+import { type EntryType, entryLabel, URL_TYPES_BY_ENTRY, type UrlType } from "../shared/model.js";
+import { resolveEntry } from "../tools/shared/entry.js";
 
 export const ALT_URLS_TEMPLATE = "vicidial://campaigns/{campaign_id}/alt-urls/{url_type}";
 export const URL_VARIABLES_URI = "vicidial://reference/url-variables";
@@ -38,9 +38,18 @@ function one(v: string | string[] | undefined): string {
   return Array.isArray(v) ? (v[0] ?? "") : (v ?? "");
 }
 
+async function visibleIngroupIds(s: Services): Promise<string[]> {
+  try {
+    return (await s.system().entries.visibleIngroups()).map((g) => g.id);
+  } catch (err) {
+    s.log.warn(`could not list in-groups for resources: ${err instanceof ToolError ? `${err.code}: ${err.message}` : String(err)}`);
+    return [];
+  }
+}
+
 async function visibleIds(s: Services): Promise<string[]> {
   try {
-    return (await s.campaigns.visible()).map((c) => c.campaign_id);
+    return (await s.system().entries.visibleCampaigns()).map((c) => c.campaign_id);
   } catch (err) {
     // Listing must not break resources/list for a client: the reference resource still works.
     s.log.warn(`could not list campaigns for resources: ${err instanceof ToolError ? `${err.code}: ${err.message}` : String(err)}`);
@@ -59,72 +68,79 @@ export const URL_VARIABLES_NOTE = [
   "- A URL without `http://` or `https://` is treated by VICIdial as a path on its own web server.",
 ].join("\n");
 
-export function registerResources(server: McpServer, s: Services): void {
-  const completeCampaign = async (value: string): Promise<string[]> => {
-    const prefix = value.toUpperCase();
-    return (await visibleIds(s)).filter((id) => id.toUpperCase().startsWith(prefix)).slice(0, MAX_COMPLETIONS);
-  };
+/** The three entry types under one URI scheme: vicidial://{campaigns|ingroups|lists}/{id}/alt-urls/{url_type}. */
+const ENTRY_RESOURCES: { type: EntryType; segment: string; title: string; example: string }[] = [
+  { type: "campaign", segment: "campaigns", title: "A campaign's Alt URLs", example: "vicidial://campaigns/2001/alt-urls/dispo" },
+  { type: "ingroup", segment: "ingroups", title: "An in-group's Alt URLs", example: "vicidial://ingroups/SALESLINE/alt-urls/dispo" },
+  { type: "list", segment: "lists", title: "A list's Alt URLs", example: "vicidial://lists/1001/alt-urls/noagent" },
+];
 
-  server.registerResource(
-    "campaign-alt-urls",
-    new ResourceTemplate(ALT_URLS_TEMPLATE, {
-      // Listing costs one campaigns_list request; reading a row set costs one more, only when asked.
-      list: async () => ({
-        resources: (await visibleIds(s)).map((id) => ({
-          uri: `vicidial://campaigns/${encodeURIComponent(id)}/alt-urls/dispo`,
-          name: `campaign-${id}-dispo-alt-urls`,
-          title: `Campaign ${id}: dispo Alt URLs`,
-          mimeType: JSON_TYPE,
-        })),
+export function registerResources(server: McpServer, s: Services): void {
+  const completeIds =
+    (type: EntryType) =>
+    async (value: string): Promise<string[]> => {
+      const prefix = value.toUpperCase();
+      const ids = type === "campaign" ? await visibleIds(s) : type === "ingroup" ? await visibleIngroupIds(s) : [];
+      return ids.filter((id) => id.toUpperCase().startsWith(prefix)).slice(0, MAX_COMPLETIONS);
+    };
+
+  for (const r of ENTRY_RESOURCES) {
+    const types = URL_TYPES_BY_ENTRY[r.type];
+    server.registerResource(
+      `${r.type}-alt-urls`,
+      new ResourceTemplate(`vicidial://${r.segment}/{campaign_id}/alt-urls/{url_type}`, {
+        // Listing costs one list request; reading a row set costs one more, only when asked. Lists cannot be listed.
+        list:
+          r.type === "list"
+            ? undefined
+            : async () => ({
+                resources: (r.type === "campaign" ? await visibleIds(s) : await visibleIngroupIds(s)).map((id) => ({
+                  uri: `vicidial://${r.segment}/${encodeURIComponent(id)}/alt-urls/dispo`,
+                  name: `${r.type}-${id}-dispo-alt-urls`,
+                  title: `${entryLabel({ id, type: r.type })}: dispo Alt URLs`,
+                  mimeType: JSON_TYPE,
+                })),
+              }),
+        complete: {
+          campaign_id: completeIds(r.type),
+          url_type: (value) => types.filter((t) => t.startsWith(value.toLowerCase())),
+        },
       }),
-      complete: {
-        campaign_id: completeCampaign,
-        url_type: (value) => URL_TYPES.filter((t) => t.startsWith(value.toLowerCase())),
+      {
+        title: r.title,
+        description: `The Alt URLs of one ${r.type === "ingroup" ? "in-group" : r.type} and type (${types.join(", ")}) in firing order, as list_alt_urls returns them, as JSON${r.type === "list" ? "" : "; listed for the dispo type of each one this server may reach, other types readable by URI"}. Example: ${r.example}.`,
+        mimeType: JSON_TYPE,
       },
-    }),
-    {
-      title: "A campaign's Alt URLs",
-      description:
-        "The Alt URLs of one campaign and type (dispo, start or noagent) in firing order, as list_alt_urls returns them, as JSON. Listed for the dispo type of every campaign this server may reach; start and noagent can be read by URI.",
-      mimeType: JSON_TYPE,
-    },
-    async (uri, variables) => {
-      try {
-        const campaign = decodeURIComponent(one(variables.campaign_id));
-        const type = decodeURIComponent(one(variables.url_type));
-        if (!/^[A-Za-z0-9_-]{2,8}$/.test(campaign)) {
-          throw new ToolError({
-            code: "INVALID_INPUT",
-            field: "campaign_id",
-            message: `"${campaign}" is not a campaign id.`,
-            cause: "A campaign id is 2 to 8 letters, digits, - or _.",
-            fix: "Use a URI such as vicidial://campaigns/2001/alt-urls/dispo, with an id from list_campaigns.",
-          });
+      async (uri, variables) => {
+        try {
+          const id = decodeURIComponent(one(variables.campaign_id));
+          const type = decodeURIComponent(one(variables.url_type));
+          if (!(types as readonly string[]).includes(type)) {
+            throw new ToolError({
+              code: "INVALID_INPUT",
+              field: "url_type",
+              message: `"${type}" is not an Alt URL type of a${r.type === "ingroup" ? "n in-group" : ` ${r.type}`}.`,
+              cause: `The type must be one of ${types.join(", ")}.`,
+              fix: `Use a URI such as ${r.example}.`,
+            });
+          }
+          const { sys, entry, warnings } = await resolveEntry(s, { campaign_id: id, entry_type: r.type, url_type: type as UrlType });
+          const read = await sys.storeFor(entry).list(entry, type as UrlType);
+          const body = {
+            sandbox: s.sandbox,
+            campaign_id: entry.id,
+            entry_type: entry.type,
+            url_type: type,
+            alt_urls: read.rows,
+            warnings: [...warnings, ...read.warnings],
+          };
+          return { contents: [{ uri: uri.href, mimeType: JSON_TYPE, text: s.redactor.text(JSON.stringify(body, null, 2)) }] };
+        } catch (err) {
+          throw asMcpError(s, err);
         }
-        if (!(URL_TYPES as readonly string[]).includes(type)) {
-          throw new ToolError({
-            code: "INVALID_INPUT",
-            field: "url_type",
-            message: `"${type}" is not an Alt URL type.`,
-            cause: `The type must be one of ${URL_TYPES.join(", ")}.`,
-            fix: `Use a URI ending in /alt-urls/dispo (or /start, /noagent).`,
-          });
-        }
-        const resolved = await s.campaigns.resolve(campaign);
-        const read = await readAltUrls(s, resolved.id, type as UrlType);
-        const body = {
-          sandbox: s.sandbox,
-          campaign_id: resolved.id,
-          url_type: type,
-          alt_urls: read.rows,
-          warnings: [...resolved.warnings, ...read.warnings],
-        };
-        return { contents: [{ uri: uri.href, mimeType: JSON_TYPE, text: s.redactor.text(JSON.stringify(body, null, 2)) }] };
-      } catch (err) {
-        throw asMcpError(s, err);
-      }
-    },
-  );
+      },
+    );
+  }
 
   server.registerResource(
     "url-variables",

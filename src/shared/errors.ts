@@ -20,6 +20,9 @@ export const ERROR_CODES = [
   "VICIDIAL_ERROR",
   "UNEXPECTED_RESPONSE",
   "VERIFY_FAILED",
+  "PLAN_STALE",
+  "CONFLICT",
+  "RATE_LIMITED",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,51 +1,61 @@
 /**
  * Secrets never leave the process: not in results, errors, logs or the audit
- * log. VICIdial itself prints the password back (`|user|pass|BAD|`), stores it
- * stripped (so the echo may differ from what we sent) and it travels in query
- * strings, so every form of it is masked.
+ * log. The password reaches text in exactly two ways: VICIdial prints it back
+ * in a failed login's answer (`...: |user|pass|BAD|`), and our own requests
+ * carry it (`pass=` in an API URL, an Authorization header). Those places are
+ * masked wherever they appear. The password's value is never masked as a
+ * blind substring of ordinary text: a password such as `2001` or `https`
+ * would otherwise turn campaign ids and URLs into garbage.
  */
-const MASK = "***";
+export const MASK = "***";
 
 /** VICIdial keeps only these characters of a password (facts §6). */
 export function vicidialPasswordForm(pass: string): string {
   return pass.replace(/[^A-Za-z0-9_-]/g, "");
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const LOGIN_ECHO = /((?:ERROR: )?Login incorrect, please try again: \|[^|\n]*\|)([^\n]*?)(\|BAD\|)/g;
+
+/** Mask the password VICIdial echoes in a failed login's answer, anywhere in `text`. */
+export function maskLoginEcho(text: string): string {
+  if (!text.includes("Login incorrect")) return text;
+  return text.replace(LOGIN_ECHO, `$1${MASK}$3`);
 }
 
+/** Mask the places where a request of ours carries the password. */
+export function maskRequestSecrets(text: string): string {
+  return (
+    text
+      // VICIdial's own endpoints only: an Alt URL may have a `pass=` parameter of its own.
+      .replace(/((?:non_agent_api|admin_url_multi|AST_url_log_report)\.php\?(?:[^\s"'#]*?&)?pass=)[^&\s#"']*/g, `$1${MASK}`)
+      .replace(/(authorization:\s*basic\s+)[A-Za-z0-9+/=]+/gi, `$1${MASK}`)
+  );
+}
+
+/**
+ * Every known secret value masked where it appears as a whole, in text that
+ * is not ours to interpret (a URL VICIdial logged, a target's answer): only
+ * for fields whose content may legitimately carry a password.
+ */
+export function maskValues(text: string, secrets: readonly string[]): string {
+  let out = text;
+  const forms = new Set<string>();
+  for (const s of secrets) {
+    if (!s) continue;
+    for (const f of [s, vicidialPasswordForm(s), encodeURIComponent(s), new URLSearchParams({ p: s }).toString().slice(2)])
+      if (f) forms.add(f);
+  }
+  for (const f of [...forms].sort((a, b) => b.length - a.length)) out = out.split(f).join(MASK);
+  return out;
+}
+
+/** The structural masks, for every text and every string of a JSON-like value. */
 export class Redactor {
-  private readonly pattern: RegExp | null;
-
-  constructor(secrets: string[]) {
-    const forms = new Set<string>();
-    for (const s of secrets) {
-      if (!s) continue;
-      for (const f of [s, vicidialPasswordForm(s), encodeURIComponent(s), new URLSearchParams({ p: s }).toString().slice(2)]) {
-        if (f.length > 0) forms.add(f);
-      }
-    }
-    // Longest first so a form that contains another is masked whole.
-    const sorted = [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp);
-    this.pattern = sorted.length > 0 ? new RegExp(sorted.join("|"), "g") : null;
-  }
-
-  /** Mask known secrets and any password VICIdial echoes or a URL carries. */
   text(value: string): string {
-    let out = value
-      // VICIdial's echo of a failed login: `...: |user|pass|BAD|` (API and admin page).
-      .replace(/(Login incorrect, please try again: \|[^|\n]*\|)([^\n]*?)(\|BAD\|)/g, `$1${MASK}$3`)
-      // A VICIdial request URL carrying the password. Only VICIdial's own
-      // endpoints: an Alt URL may have a `pass=` parameter of its own.
-      .replace(/((?:non_agent_api|admin_url_multi)\.php\?(?:[^\s"'#]*?&)?pass=)[^&\s#"']*/g, `$1${MASK}`)
-      // An Authorization header that found its way into a message.
-      .replace(/(authorization:\s*basic\s+)[A-Za-z0-9+/=]+/gi, `$1${MASK}`);
-    if (this.pattern) out = out.replace(this.pattern, MASK);
-    return out;
+    return maskRequestSecrets(maskLoginEcho(value));
   }
 
-  /** Deep copy of a JSON-like value with every string redacted. */
+  /** A copy of a JSON-like value with every string masked; unchanged strings keep their identity. */
   value<T>(v: T): T {
     if (typeof v === "string") return this.text(v) as T;
     if (Array.isArray(v)) return v.map((x) => this.value(x)) as T;

@@ -1,13 +1,14 @@
 import { z } from "zod";
 import { reportText, runChecks } from "../domain/connectionCheck.js";
 import { defineTool } from "./shared/define.js";
+import { systemArg } from "./shared/schemas.js";
 
 export const checkConnection = defineTool({
   name: "check_connection",
   title: "Check the VICIdial connection",
   description:
     "Check that this server can do its job on the configured VICIdial: version, login, each right it needs (update_alt_url, update_campaign, campaigns_list, the Alt URL admin page for deletes), the campaigns it may reach and which are in ALT mode. Every problem comes with the admin setting that fixes it. Changes nothing. Call it first when something fails for no clear reason.",
-  inputSchema: {},
+  inputSchema: { system: systemArg },
   outputSchema: {
     ok: z.boolean().describe("True when every check passed"),
     vicidial_url: z.string().describe("The VICIdial web root in use"),
@@ -34,8 +35,8 @@ export const checkConnection = defineTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   write: false,
-  async handler(_a, { services: s }) {
-    const report = await runChecks(s);
+  async handler(a, { services: s }) {
+    const report = await runChecks(s, a.system);
     return { structured: { ...report }, text: reportText(report) };
   },
 });

@@ -1,14 +1,27 @@
+/**
+ * enable_alt_url_mode: switch a campaign's Dispo Call URL to ALT, keeping the
+ * old single URL firing as an Alt URL when the person gives it.
+ */
 import { z } from "zod";
 import type { TransportError } from "../client/transport.js";
+import { isUnknownOutcome, notApplied, stillUnknown } from "../domain/outcomes.js";
 import { checkTemplate } from "../domain/templateVars.js";
 import { prepareAltUrl } from "../domain/urlPolicy.js";
-import { applyDesired } from "../domain/writer.js";
-import { audited, isUnknownOutcome, notApplied, readAltUrls, stillUnknown } from "../domain/writeSteps.js";
 import { ToolError } from "../shared/errors.js";
 import { ALL_STATUSES, type AltUrl } from "../shared/model.js";
 import { defineTool } from "./shared/define.js";
+import { resolveEntry } from "./shared/entry.js";
 import { withWarnings } from "./shared/format.js";
-import { altUrlSchema, campaignId, dryRun, plannedRequestSchema, warningsSchema } from "./shared/schemas.js";
+import {
+  altUrlSchema,
+  campaignId,
+  changeIdSchema,
+  dryRun,
+  plannedRequestSchema,
+  systemArg,
+  URL_MAX,
+  warningsSchema,
+} from "./shared/schemas.js";
 
 const PRESERVED_DESCRIPTION = "Previous Dispo Call URL kept when switching to ALT";
 
@@ -46,11 +59,13 @@ export const enableAltUrlMode = defineTool({
   name: "enable_alt_url_mode",
   title: "Switch a campaign's dispo URL to ALT",
   description:
-    "Switch a campaign's Dispo Call URL to ALT so that its dispo Alt URLs fire (update_campaign dispo_call_url=ALT). This OVERWRITES the campaign's single old Dispo Call URL, which VICIdial's API cannot read first: ask the person for it and pass it as preserve_url, and it is added right after the switch as an active Alt URL for ---ALL--- statuses so calls keep reaching it. A campaign already in ALT mode is left alone (action unchanged). Start and no-agent URLs can only be switched on VICIdial's admin pages. Asks the person to confirm when the client supports it.",
+    "Switch a campaign's Dispo Call URL to ALT so that its dispo Alt URLs fire (update_campaign dispo_call_url=ALT). This OVERWRITES the campaign's single old Dispo Call URL, which VICIdial's API cannot read first: ask the person for it and pass it as preserve_url, and it is added right after the switch as an active Alt URL for ---ALL--- statuses so calls keep reaching it. A campaign already in ALT mode is left alone (action unchanged). Campaigns only: in-groups, lists, start and no-agent URLs are switched on VICIdial's admin pages. Asks the person to confirm when the client supports it.",
   inputSchema: {
+    system: systemArg,
     campaign_id: campaignId,
     preserve_url: z
       .string()
+      .max(URL_MAX)
       .optional()
       .describe(
         "The campaign's current Dispo Call URL (as shown in VICIdial Admin > Campaigns > Detail), to keep firing as an Alt URL after the switch",
@@ -68,6 +83,7 @@ export const enableAltUrlMode = defineTool({
     warnings: warningsSchema,
     dry_run: z.boolean().describe("True when nothing was sent"),
     requests: z.array(plannedRequestSchema).describe("Dry run: the exact requests that would be sent"),
+    change_id: changeIdSchema,
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   write: true,
@@ -76,55 +92,52 @@ export const enableAltUrlMode = defineTool({
     const warnings: string[] = [];
     let preserve: string | null = null;
     if (a.preserve_url !== undefined) {
-      const p = prepareAltUrl(
-        a.preserve_url,
-        { requireHttps: s.config.requireHttps, allowedHosts: s.config.allowedUrlHosts },
-        "preserve_url",
-      );
+      const p = prepareAltUrl(a.preserve_url, s.system(a.system).policy, "preserve_url");
       warnings.push(
         ...p.warnings,
         ...checkTemplate(p.url, { allowCredentialVariables: a.allow_credential_variables }, "preserve_url").warnings,
       );
       preserve = p.url;
     }
-    const resolved = await s.campaigns.resolve(a.campaign_id);
-    warnings.push(...resolved.warnings);
-    const campaign = resolved.id;
+    const {
+      sys,
+      entry,
+      warnings: resolveWarnings,
+    } = await resolveEntry(s, { system: a.system, campaign_id: a.campaign_id, entry_type: "campaign", url_type: "dispo" });
+    warnings.push(...resolveWarnings);
+    const campaign = entry.id;
     const desired = preserve
       ? { url: preserve, statuses: [ALL_STATUSES], active: true, rank: 1, description: PRESERVED_DESCRIPTION }
       : null;
+    const caller = { tool: "enable_alt_url_mode", actor: ctx.actor };
 
-    const out = await s.locks.run(campaign.toUpperCase(), async () => {
-      if (await s.client.probeAltMode(campaign, "dispo")) {
+    const out = await sys.writer.session(entry, "dispo", async (session) => {
+      if (await sys.api.probeAltMode(campaign, "dispo")) {
         if (preserve)
           warnings.push(
             "preserve_url was not added: the campaign is already in ALT mode, so its old single Dispo Call URL had already been replaced. If calls should reach that URL, add it with set_alt_url.",
           );
-        return { action: "unchanged" as const, preserved: null, requests: [] };
+        return { action: "unchanged" as const, preserved: null, requests: [], changeId: null };
       }
       if (a.dry_run) {
-        const requests = [s.client.planDispoAlt(campaign)];
-        if (desired) {
-          // LIST works before the switch (facts §3.1), so the preserved row's request is known exactly.
-          const rows = (await readAltUrls(s, campaign, "dispo")).rows;
+        const requests = [sys.api.planDispoAlt(campaign)];
+        // LIST works before the switch (facts §3.1), so the preserved row's request is known exactly.
+        if (desired)
           requests.push(
-            ...(await applyDesired(s, campaign, "dispo", rows, preservedRow(rows, desired.url), desired, true, "enable_alt_url_mode"))
-              .requests,
+            ...(await session.put({ target: preservedRow(session.rows, desired.url), desired, dryRun: true, caller })).requests,
           );
-        }
-        return { action: "updated" as const, preserved: null, requests };
+        return { action: "updated" as const, preserved: null, requests, changeId: null };
       }
       await ctx.confirm(
         `Switch campaign ${campaign}'s Dispo Call URL to ALT? Its current Dispo Call URL will be overwritten` +
           (preserve ? ` and re-added as an Alt URL for every status: ${preserve}` : " and NOT kept (no preserve_url was given)") +
           ".",
       );
-      await audited(
-        s,
+      const switched = await sys.writer.recorded(
         {
-          tool: "enable_alt_url_mode",
-          campaign_id: campaign,
-          url_type: "dispo",
+          caller,
+          entry,
+          urlType: "dispo",
           action: "updated",
           before: { dispo_call_url: "(not ALT; not readable through the API)" },
           after: { dispo_call_url: "ALT" },
@@ -132,19 +145,19 @@ export const enableAltUrlMode = defineTool({
         async () => {
           let lost: TransportError | null = null;
           try {
-            await s.client.setDispoCallUrlAlt(campaign);
+            await sys.api.setDispoCallUrlAlt(campaign);
           } catch (err) {
             if (!isUnknownOutcome(err)) throw err;
             lost = err;
           }
           let nowAlt: boolean;
           try {
-            nowAlt = await s.client.probeAltMode(campaign, "dispo");
+            nowAlt = await sys.api.probeAltMode(campaign, "dispo");
           } catch (err) {
-            if (lost) throw stillUnknown(lost, `the switch of campaign ${campaign} to ALT`);
+            if (lost) throw stillUnknown(lost, `the switch of campaign ${campaign} to ALT`, entry);
             throw err;
           }
-          if (!nowAlt && lost) throw notApplied(lost, `the switch of campaign ${campaign} to ALT`);
+          if (!nowAlt && lost) throw notApplied(lost, `the switch of campaign ${campaign} to ALT`, entry, new Date());
           if (!nowAlt) {
             throw new ToolError({
               code: "VERIFY_FAILED",
@@ -157,27 +170,20 @@ export const enableAltUrlMode = defineTool({
           return {};
         },
       );
+      warnings.push(...switched.warnings);
       if (!desired) {
         warnings.push(
           'No preserve_url was given: the campaign\'s previous Dispo Call URL no longer fires. If it should, add it with set_alt_url and statuses ["---ALL---"].',
         );
-        return { action: "updated" as const, preserved: null, requests: [] };
+        return { action: "updated" as const, preserved: null, requests: [], changeId: switched.changeId };
       }
       try {
-        const rows = (await readAltUrls(s, campaign, "dispo")).rows;
-        const saved = await applyDesired(
-          s,
-          campaign,
-          "dispo",
-          rows,
-          preservedRow(rows, desired.url),
-          desired,
-          false,
-          "enable_alt_url_mode",
-        );
+        await session.relist();
+        const saved = await session.put({ target: preservedRow(session.rows, desired.url), desired, dryRun: false, caller });
+        warnings.push(...saved.warnings);
         if (saved.reconciled)
           warnings.push("VICIdial's answer to adding the preserved URL was lost; listing the campaign again showed it had been added.");
-        return { action: "updated" as const, preserved: saved.alt_url, requests: [] };
+        return { action: "updated" as const, preserved: saved.alt_url, requests: [], changeId: switched.changeId };
       } catch (err) {
         throw preserveFailed(campaign, desired.url, err);
       }
@@ -196,6 +202,7 @@ export const enableAltUrlMode = defineTool({
         warnings,
         dry_run: a.dry_run,
         requests: out.requests,
+        change_id: out.changeId,
       },
       text: withWarnings(text, warnings),
     };

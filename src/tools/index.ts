@@ -5,6 +5,7 @@ import { deleteAltUrl } from "./deleteAltUrl.js";
 import { enableAltUrlMode } from "./enableAltUrlMode.js";
 import { listAltUrls } from "./listAltUrls.js";
 import { listCampaigns } from "./listCampaigns.js";
+import { listIngroups } from "./listIngroups.js";
 import { previewDispoUrls } from "./previewDispoUrls.js";
 import { disableAltUrl, enableAltUrl } from "./setActive.js";
 import { setAltUrl } from "./setAltUrl.js";
@@ -13,6 +14,7 @@ import { testAltUrl } from "./testAltUrl.js";
 
 export const ALL_TOOLS: ToolDefinition[] = [
   listCampaigns,
+  listIngroups,
   listAltUrls,
   previewDispoUrls,
   setAltUrl,

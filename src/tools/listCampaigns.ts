@@ -1,12 +1,14 @@
+/** list_campaigns: the campaigns the API user may see and this server may touch. */
 import { z } from "zod";
 import { defineTool } from "./shared/define.js";
+import { systemArg } from "./shared/schemas.js";
 
 export const listCampaigns = defineTool({
   name: "list_campaigns",
   title: "List campaigns",
   description:
-    "List the VICIdial campaigns the API user may see (and this server may touch): id, name, active, dial method. Start here to find the campaign_id the other tools need. VICIdial's campaign list does not show whether a campaign uses Alt URLs (ALT mode); check_connection and list_alt_urls tell that.",
-  inputSchema: {},
+    "List the VICIdial campaigns the API user may see (and this server may touch): id, name, active, dial method. Start here to find the campaign_id the other tools need (list_ingroups does the same for inbound groups). VICIdial's campaign list does not show whether a campaign uses Alt URLs (ALT mode); check_connection and preview_dispo_urls tell that.",
+  inputSchema: { system: systemArg },
   outputSchema: {
     campaigns: z
       .array(
@@ -21,9 +23,10 @@ export const listCampaigns = defineTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   write: false,
-  async handler(_a, { services: s }) {
-    s.campaigns.forget();
-    const rows = await s.campaigns.visible();
+  async handler(a, { services: s }) {
+    const sys = s.system(a.system);
+    sys.entries.forget();
+    const rows = await sys.entries.visibleCampaigns();
     const campaigns = rows.map((c) => ({ id: c.campaign_id, name: c.campaign_name, active: c.active === "Y", dial_method: c.dial_method }));
     const text = campaigns.length
       ? [
@@ -31,7 +34,7 @@ export const listCampaigns = defineTool({
           "|---|---|---|---|",
           ...campaigns.map((c) => `| ${c.id} | ${c.name} | ${c.active ? "yes" : "no"} | ${c.dial_method} |`),
         ].join("\n")
-      : "No campaigns visible to this API user" + (s.config.allowedCampaigns ? " within VICIDIAL_ALLOWED_CAMPAIGNS." : ".");
+      : "No campaigns visible to this API user" + (sys.settings.allowedCampaigns ? " within VICIDIAL_ALLOWED_CAMPAIGNS." : ".");
     return { structured: { campaigns }, text };
   },
 });

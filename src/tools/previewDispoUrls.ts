@@ -1,16 +1,17 @@
 /**
- * preview_dispo_urls: which Alt URLs VICIdial would fetch for one disposition,
- * and why every other row would not. The first thing to check when a CRM
- * "did not hear about a sale": a campaign whose Dispo Call URL is not ALT
- * fires none of its Alt URLs, so that is stated before anything else.
+ * preview_dispo_urls: which Alt URLs VICIdial would fetch for one
+ * disposition, and why every other row would not. The first thing to check
+ * when a CRM "did not hear about a sale": a campaign whose Dispo Call URL is
+ * not ALT fires none of its Alt URLs, so that is stated before anything else.
  */
 import { z } from "zod";
-import { type FiringRow, previewFiring, type SkippedRow, type SkipReason } from "../domain/firing.js";
-import { readAltUrls } from "../domain/writeSteps.js";
-import { ToolError } from "../shared/errors.js";
+import { previewDisposition } from "../domain/dispoPreview.js";
+import type { FiringRow } from "../domain/firing.js";
+import { entryLabel } from "../shared/model.js";
 import { defineTool } from "./shared/define.js";
+import { resolveEntry } from "./shared/entry.js";
 import { withWarnings } from "./shared/format.js";
-import { campaignId, warningsSchema } from "./shared/schemas.js";
+import { campaignId, systemArg, warningsSchema } from "./shared/schemas.js";
 
 const SKIP_CODES = [
   "inactive",
@@ -52,21 +53,6 @@ const statusCode = z
   .regex(/^[A-Za-z0-9_-]{1,20}$/, "a disposition status is 1 to 20 letters, digits, - or _")
   .describe('The disposition status the agent picks, exactly as defined in VICIdial (case-sensitive), e.g. "SALE"');
 
-type PreviewSkipped = Omit<SkippedRow, "reason_code"> & { reason_code: SkipReason | "alt_mode_off" };
-
-/** A row that would fire, moved to `skipped` because the campaign is not in ALT mode. */
-function notAltMode(row: FiringRow, campaign: string): PreviewSkipped {
-  const when = row.conditions.length ? ` (${row.conditions.join("; ")})` : "";
-  return {
-    id: row.id,
-    rank: row.rank,
-    url: row.url,
-    description: row.description,
-    reason: `campaign ${campaign} is not in ALT mode, so VICIdial fires none of its Alt URLs; this row would fire${when} once its Dispo Call URL is ALT`,
-    reason_code: "alt_mode_off",
-  };
-}
-
 function firesLine(f: FiringRow, i: number): string {
   const cond = f.conditions.length ? ` [${f.conditions.join("; ")}]` : "";
   const missing = f.missing_variables.length ? ` (no value given for ${f.missing_variables.join(", ")}; sent empty here)` : "";
@@ -77,100 +63,140 @@ export const previewDispoUrls = defineTool({
   name: "preview_dispo_urls",
   title: "Preview which Alt URLs fire for a disposition",
   description:
-    'Answer "what does VICIdial fetch when an agent gives a call this status?" (and "why didn\'t our CRM hear about that sale?"): for a campaign and a disposition status, lists the dispo Alt URLs that would fire, in order, with template variables filled from the status, list_id, talk_time and sample_lead, and every other row with the reason it would not fire (inactive, status not listed, list not included, call too short). Without list_id or talk_time, rows that depend on them are listed as firing with the condition stated. Also checks that the campaign\'s Dispo Call URL is ALT: if it is not, nothing fires at all. Reads only.',
+    'Answer "what does VICIdial fetch when an agent gives a call this status?" (and "why didn\'t our CRM hear about that sale?"): for a campaign (outbound) or an in-group (inbound, entry_type "ingroup") and a disposition status, lists the dispo Alt URLs that would fire, in order (one after another: a slow target delays the rest), with template variables filled from the status, list_id, talk time and sample_lead, and every other row with the reason it would not fire. Follows VICIdial\'s own choice: an in-group set to CAMP uses the agent\'s campaign (give agent_campaign_id), a scheduled callback is sent as CBHOLD, talk time is talk minus dead seconds. Without list_id or talk_time, rows that depend on them are listed as firing with the condition stated. Checks ALT mode: if the Dispo Call URL is not ALT, nothing fires. Reads only.',
   inputSchema: {
+    system: systemArg,
     campaign_id: campaignId,
+    entry_type: z
+      .enum(["campaign", "ingroup"])
+      .default("campaign")
+      .describe("campaign (outbound calls; the default) or ingroup (inbound calls of that in-group)"),
     status: statusCode,
+    scheduled_callback: z
+      .boolean()
+      .default(false)
+      .describe(
+        "true when the agent schedules a callback: the agent screen then sends CBHOLD instead of the status, so rows must list CBHOLD",
+      ),
     list_id: z
-      .union([z.string().regex(/^\d{1,19}$/, "a list id is digits"), z.number().int().nonnegative()])
+      .union([z.string().regex(/^\d{1,19}$/, "a list id is digits"), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
       .optional()
       .describe('The lead\'s list id, e.g. "101"; leave out to see list-limited rows with their condition'),
     talk_time: z
       .number()
       .int()
       .nonnegative()
+      .max(86400)
       .optional()
-      .describe("The call's talk time in seconds; leave out to see rows with a minimum length with their condition"),
+      .describe("The call's talk seconds; leave out to see rows with a minimum length with their condition"),
+    dead_time: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(86400)
+      .optional()
+      .describe("The call's dead seconds (no one talking); VICIdial compares talk minus dead time with the minimum length"),
+    agent_campaign_id: campaignId
+      .optional()
+      .describe("For an in-group: the campaign its agents take the calls in, used when the in-group's Dispo Call URL is CAMP"),
     sample_lead: z
-      .record(z.string(), z.union([z.string(), z.number()]))
+      .record(z.string().max(64), z.union([z.string().max(1000), z.number()]))
       .optional()
       .describe(
         'Values for template variables, e.g. {"lead_id": 1001, "phone_number": "3125550100", "user": "6001"}; dispo, list_id and talk_time come from the arguments above',
       ),
   },
   outputSchema: {
-    campaign_id: z.string().describe("Campaign id as VICIdial spells it"),
+    campaign_id: z.string().describe("Campaign or in-group id as VICIdial spells it"),
+    entry_type: z.string().describe("campaign or ingroup"),
     status: z.string().describe("The status previewed"),
+    matched_status: z.string().describe("The status VICIdial matches rows against (CBHOLD for a scheduled callback)"),
     alt_mode: z
       .boolean()
       .nullable()
-      .describe("True when the campaign's Dispo Call URL is ALT; false means NOTHING fires; null when it could not be told"),
-    fires: z.array(firesSchema).describe("Rows VICIdial would fetch, in order"),
+      .describe("True when this entry's Dispo Call URL is ALT; false means none of its own rows fire; null when it could not be told"),
+    rows_from: z.string().nullable().describe('Whose rows fire, e.g. "campaign 2001"; null when nothing can fire or it cannot be told'),
+    depends_on: z
+      .string()
+      .nullable()
+      .describe("What the answer depends on that VICIdial cannot show (an in-group's setting that is not ALT)"),
+    fires: z.array(firesSchema).describe("Rows VICIdial would fetch, one after another, in this order"),
     skipped: z.array(skippedSchema).describe("Every other row, with the reason"),
     warnings: warningsSchema,
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   write: false,
   async handler(a, { services: s }) {
-    const resolved = await s.campaigns.resolve(a.campaign_id);
-    const campaign = resolved.id;
-    const [read, altMode] = await Promise.all([
-      readAltUrls(s, campaign, "dispo"),
-      s.client.probeAltMode(campaign, "dispo").catch((err: unknown) => (err instanceof ToolError ? err : Promise.reject(err))),
-    ]);
-    const warnings = [...resolved.warnings, ...read.warnings];
-    const alt = typeof altMode === "boolean" ? altMode : null;
-    if (altMode instanceof ToolError) {
-      warnings.push(
-        `Could not tell whether campaign ${campaign} is in ALT mode (${altMode.code}: ${altMode.message}); if it is not, none of these rows fires.`,
-      );
-    }
-
-    const listId = a.list_id === undefined ? undefined : String(a.list_id);
-    const preview = previewFiring({
-      rows: read.rows,
-      status: a.status,
-      ...(listId !== undefined ? { list_id: listId } : {}),
-      ...(a.talk_time !== undefined ? { talk_time: a.talk_time } : {}),
-      // VICIdial fills --A--campaign--B-- with the campaign id; the sample lead may still say otherwise.
-      sample_lead: { campaign, ...a.sample_lead },
+    const { sys, entry, warnings } = await resolveEntry(s, {
+      system: a.system,
+      campaign_id: a.campaign_id,
+      entry_type: a.entry_type,
+      url_type: "dispo",
     });
-    let fires = preview.fires;
-    let skipped: PreviewSkipped[] = preview.skipped;
-    if (alt === false) {
-      skipped = [...fires.map((f) => notAltMode(f, campaign)), ...skipped].sort((x, y) => x.rank - y.rank || x.id - y.id);
-      fires = [];
-      warnings.unshift(
-        `NOTHING FIRES: campaign ${campaign}'s Dispo Call URL is not set to ALT, so VICIdial ignores all of its Alt URLs. Switch it with enable_alt_url_mode (give preserve_url with the current Dispo Call URL so that one keeps firing), or set "Dispo Call URL" to ALT in VICIdial Admin > Campaigns > (campaign) > Detail.`,
-      );
-    }
-    const missing = [...new Set(fires.flatMap((f) => f.missing_variables))];
-    if (missing.length) {
+    const agent =
+      a.agent_campaign_id !== undefined
+        ? (
+            await resolveEntry(
+              s,
+              { system: a.system, campaign_id: a.agent_campaign_id, entry_type: "campaign", url_type: "dispo" },
+              "agent_campaign_id",
+            )
+          ).entry
+        : null;
+    const listId = a.list_id === undefined ? undefined : String(a.list_id);
+    const p = await previewDisposition(sys, {
+      entry,
+      status: a.status,
+      scheduledCallback: a.scheduled_callback,
+      listId,
+      talkTime: a.talk_time,
+      deadTime: a.dead_time,
+      sampleLead: a.sample_lead ?? {},
+      agentCampaign: agent,
+    });
+    warnings.push(...p.warnings);
+    const missing = [...new Set(p.fires.flatMap((f) => f.missing_variables))];
+    if (missing.length)
       warnings.push(`No sample value for ${missing.join(", ")}: shown empty here; VICIdial fills them from the real call.`);
-    }
+    if (p.fires.length > 1)
+      warnings.push("VICIdial fetches these one after another (up to 60 s each): a slow or hanging target delays every row after it.");
 
-    const lines: string[] = [];
-    const context = [listId !== undefined ? `list ${listId}` : null, a.talk_time !== undefined ? `${a.talk_time} s talk time` : null]
+    const context = [listId !== undefined ? `list ${listId}` : null, p.talkTime !== undefined ? `${p.talkTime} s talk time` : null]
       .filter(Boolean)
       .join(", ");
-    const what = `a ${a.status} call on campaign ${campaign}${context ? ` (${context})` : ""}`;
-    if (alt === false) {
+    const what = `a ${p.matchedStatus} call on ${entryLabel(entry)}${context ? ` (${context})` : ""}`;
+    const lines: string[] = [];
+    if (p.dependsOn) lines.push(p.dependsOn);
+    if (p.altMode === false && entry.type === "campaign") {
       lines.push(
         `NOTHING FIRES for ${what}: the campaign's Dispo Call URL is not ALT, so VICIdial fetches none of its Alt URLs. Use enable_alt_url_mode to switch it.`,
       );
-    } else if (fires.length === 0) {
+    } else if (p.fires.length === 0) {
       lines.push(`No Alt URL fires for ${what}.`);
     } else {
-      lines.push(`For ${what}, VICIdial would fetch ${fires.length} URL${fires.length > 1 ? "s" : ""} in the background, in this order:`);
-      lines.push(...fires.map(firesLine));
+      lines.push(
+        `For ${what}, VICIdial would fetch ${p.fires.length} URL${p.fires.length > 1 ? "s" : ""} in the background, in this order:`,
+      );
+      lines.push(...p.fires.map(firesLine));
     }
-    if (skipped.length) {
+    if (p.skipped.length) {
       lines.push("Not fetched:");
-      lines.push(...skipped.map((r) => `- Alt URL ${r.id} (rank ${r.rank}): ${r.reason}`));
+      lines.push(...p.skipped.map((r) => `- Alt URL ${r.id} (rank ${r.rank}): ${r.reason}`));
     }
-    if (alt === null) lines.push(`(Whether the campaign is in ALT mode could not be checked; if it is not, nothing fires.)`);
+    if (p.altMode === null) lines.push("(Whether the campaign is in ALT mode could not be checked; if it is not, nothing fires.)");
     return {
-      structured: { campaign_id: campaign, status: a.status, alt_mode: alt, fires, skipped, warnings },
+      structured: {
+        campaign_id: entry.id,
+        entry_type: entry.type,
+        status: a.status,
+        matched_status: p.matchedStatus,
+        alt_mode: p.altMode,
+        rows_from: p.rowsFrom ? entryLabel(p.rowsFrom) : null,
+        depends_on: p.dependsOn,
+        fires: p.fires,
+        skipped: p.skipped,
+        warnings,
+      },
       text: withWarnings(lines.join("\n"), warnings),
     };
   },

@@ -1,20 +1,21 @@
 /**
  * enable_alt_url and disable_alt_url: one factory, since they differ only in
- * the value; the write itself is set_alt_url's (read back, verify, reconcile).
+ * the value; the write itself is the writer's (read back, verify, reconcile),
+ * and switching a row on checks its URL against the server's URL policy.
  */
 import { z } from "zod";
-import { applyDesired } from "../domain/writer.js";
-import { findById, readAltUrls } from "../domain/writeSteps.js";
+import { entryLabel } from "../shared/model.js";
 import { defineTool } from "./shared/define.js";
+import { addleadWarning, resolveEntry } from "./shared/entry.js";
 import { describeRow, withWarnings } from "./shared/format.js";
 import {
   altUrlId,
   altUrlSchema,
-  campaignId,
+  changeIdSchema,
   changesSchema,
   dryRun,
+  entryArgs,
   plannedRequestSchema,
-  urlType,
   warningsSchema,
 } from "./shared/schemas.js";
 
@@ -24,50 +25,65 @@ function makeSetActive(active: boolean) {
     name: `${verb}_alt_url`,
     title: active ? "Switch an Alt URL on" : "Switch an Alt URL off",
     description: active
-      ? "Switch one Alt URL on so VICIdial fetches it again after matching dispositions. Identified by campaign_id, url_type and id (from list_alt_urls). Already active: nothing is sent (action unchanged). The row is read back afterwards."
-      : "Switch one Alt URL off without deleting it: VICIdial stops fetching it, and every setting is kept so it can be switched on again. Identified by campaign_id, url_type and id (from list_alt_urls). Already inactive: nothing is sent (action unchanged).",
-    inputSchema: { campaign_id: campaignId, url_type: urlType, id: altUrlId, dry_run: dryRun },
+      ? "Switch one Alt URL on so VICIdial fetches it again after matching dispositions. Identified by campaign_id (with entry_type for an in-group or list), url_type and id (from list_alt_urls). Already active: nothing is sent (action unchanged). The URL must meet the server's URL policy. The row is read back afterwards."
+      : "Switch one Alt URL off without deleting it: VICIdial stops fetching it, and every setting is kept so it can be switched on again. Identified by campaign_id (with entry_type for an in-group or list), url_type and id (from list_alt_urls). Already inactive: nothing is sent (action unchanged).",
+    inputSchema: { ...entryArgs, id: altUrlId, dry_run: dryRun },
     outputSchema: {
-      action: z.enum(["updated", "unchanged"]).describe("updated, or unchanged when it already was " + (active ? "active" : "inactive")),
+      action: z.enum(["updated", "unchanged"]).describe(`updated, or unchanged when it already was ${active ? "active" : "inactive"}`),
       alt_url: altUrlSchema.describe("The row as VICIdial stored it (dry run: as it is now)"),
       changes: changesSchema,
       warnings: warningsSchema,
       dry_run: z.boolean().describe("True when nothing was sent"),
       requests: z.array(plannedRequestSchema).describe("Dry run: the exact requests that would be sent"),
       reconciled: z.boolean().describe("True when the write's answer was lost and the outcome was established by listing again"),
+      change_id: changeIdSchema,
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     write: true,
-    async handler(a, { services: s }) {
-      const resolved = await s.campaigns.resolve(a.campaign_id);
-      const campaign = resolved.id;
-      const warnings = [...resolved.warnings];
-      const result = await s.locks.run(campaign.toUpperCase(), async () => {
-        const read = await readAltUrls(s, campaign, a.url_type);
-        const row = findById(read.rows, a.id, campaign, a.url_type);
+    async handler(a, { services: s, actor }) {
+      const { sys, entry, warnings } = await resolveEntry(s, a);
+      const out = await sys.writer.session(entry, a.url_type, async (session) => {
+        const row = session.find(a.id);
         // Already as asked: nothing to send, even to a row the API may not write.
-        if (row.active === active) return { action: "unchanged" as const, row, requests: [], reconciled: false };
-        const out = await applyDesired(s, campaign, a.url_type, read.rows, row, { active }, a.dry_run, `${verb}_alt_url`);
-        return { action: "updated" as const, row: out.alt_url ?? row, requests: out.requests, reconciled: out.reconciled };
+        if (row.active === active)
+          return { action: "unchanged" as const, row, requests: [], reconciled: false, warnings: [], change_id: null };
+        const put = await session.put({
+          target: row,
+          desired: { active },
+          dryRun: a.dry_run,
+          caller: { tool: `${verb}_alt_url`, actor },
+          livePolicyField: "id",
+        });
+        return {
+          action: "updated" as const,
+          row: put.alt_url ?? row,
+          requests: put.requests,
+          reconciled: put.reconciled,
+          warnings: put.warnings,
+          change_id: put.change_id,
+        };
       });
-      const changes = result.action === "updated" ? { active: { before: !active, after: active } } : {};
+      warnings.push(...out.warnings);
+      if (out.action === "updated") warnings.push(...addleadWarning(a.url_type));
+      const changes = out.action === "updated" ? { active: { before: !active, after: active } } : {};
       const text =
-        a.dry_run && result.action === "updated"
-          ? `Dry run: would ${verb} ${describeRow(result.row)}. Nothing was sent.`
-          : result.action === "unchanged"
-            ? `${describeRow(result.row)} is already ${active ? "active" : "inactive"}; nothing was sent.`
-            : `${active ? "Enabled" : "Disabled"} ${describeRow(result.row)}.`;
-      if (result.reconciled)
-        warnings.push("VICIdial's answer to the write was lost; listing the campaign again showed it had been applied.");
+        a.dry_run && out.action === "updated"
+          ? `Dry run: would ${verb} ${describeRow(out.row)}. Nothing was sent.`
+          : out.action === "unchanged"
+            ? `${describeRow(out.row)} is already ${active ? "active" : "inactive"}; nothing was sent.`
+            : `${active ? "Enabled" : "Disabled"} ${describeRow(out.row)}.`;
+      if (out.reconciled)
+        warnings.push(`VICIdial's answer to the write was lost; listing ${entryLabel(entry)} again showed it had been applied.`);
       return {
         structured: {
-          action: result.action,
-          alt_url: result.row,
+          action: out.action,
+          alt_url: out.row,
           changes,
           warnings,
           dry_run: a.dry_run,
-          requests: result.requests,
-          reconciled: result.reconciled,
+          requests: out.requests,
+          reconciled: out.reconciled,
+          change_id: out.change_id,
         },
         text: withWarnings(text, warnings),
       };

@@ -8,11 +8,12 @@ import { z } from "zod";
 import { createAltUrlTester } from "../domain/prober.js";
 import { checkTemplate, fillTemplate } from "../domain/templateVars.js";
 import { prepareAltUrl } from "../domain/urlPolicy.js";
-import { findById, readAltUrls } from "../domain/writeSteps.js";
-import { invalidInput } from "../shared/errors.js";
+import { invalidInput, ToolError } from "../shared/errors.js";
+import { entryLabel } from "../shared/model.js";
 import { defineTool } from "./shared/define.js";
+import { resolveEntry } from "./shared/entry.js";
 import { withWarnings } from "./shared/format.js";
-import { altUrlId, campaignId, urlType, warningsSchema } from "./shared/schemas.js";
+import { altUrlId, campaignId, entryType, systemArg, URL_MAX, urlType, warningsSchema } from "./shared/schemas.js";
 
 const defaultTester = createAltUrlTester();
 
@@ -27,17 +28,22 @@ export const testAltUrl = defineTool({
   description:
     'Check that an Alt URL\'s target answers before going live ("point Alt URLs at active, accessible pages"): fills the template variables --A--name--B-- from sample_lead (URL-encoded as VICIdial does) and requests the URL once with GET, reporting the HTTP status, time, redirects, final address, certificate problems and the start of the answer. Give url, or campaign_id + url_type + id of a stored Alt URL. The target may record the request as a real event, so use test data. Only hosts allowed by VICIDIAL_ALLOWED_URL_HOSTS; private, loopback and other local addresses only with allow_private: true; redirects into such addresses are never followed. VICIdial fetches from its own network, which may see a different answer.',
   inputSchema: {
+    system: systemArg,
     url: z
       .string()
+      .max(URL_MAX)
       .optional()
       .describe(
         "The URL to test, template variables allowed, e.g. https://crm.example.com/hook?lead=--A--lead_id--B--. Leave out to test a stored Alt URL by campaign_id and id",
       ),
-    campaign_id: campaignId.optional().describe("With id: the campaign of the stored Alt URL to test"),
+    campaign_id: campaignId
+      .optional()
+      .describe("With id: the campaign (or in-group or list, with entry_type) of the stored Alt URL to test"),
+    entry_type: entryType,
     url_type: urlType,
     id: altUrlId.optional().describe("With campaign_id: the stored Alt URL to test (from list_alt_urls)"),
     sample_lead: z
-      .record(z.string(), z.union([z.string(), z.number()]))
+      .record(z.string().max(64), z.union([z.string().max(1000), z.number()]))
       .optional()
       .describe(
         'Values for template variables, e.g. {"lead_id": 1001, "dispo": "SALE", "phone_number": "3125550100"}; variables without a value are sent empty, as VICIdial would',
@@ -98,11 +104,27 @@ export const testAltUrl = defineTool({
     const warnings: string[] = [];
     let template = a.url ?? "";
     if (a.url === undefined) {
-      const resolved = await s.campaigns.resolve(a.campaign_id!);
-      warnings.push(...resolved.warnings);
-      template = findById((await readAltUrls(s, resolved.id, a.url_type)).rows, a.id!, resolved.id, a.url_type).url;
+      const {
+        sys,
+        entry,
+        warnings: found,
+      } = await resolveEntry(s, { system: a.system, campaign_id: a.campaign_id!, entry_type: a.entry_type, url_type: a.url_type });
+      warnings.push(...found);
+      const rows = (await sys.storeFor(entry).list(entry, a.url_type)).rows;
+      const row = rows.find((r) => r.id === a.id);
+      if (!row) {
+        throw new ToolError({
+          code: "ALT_URL_NOT_FOUND",
+          field: "id",
+          message: `${entryLabel(entry)} has no ${a.url_type} Alt URL with id ${a.id}.`,
+          cause: `Its ${a.url_type} Alt URLs have the ids ${rows.map((r) => r.id).join(", ") || "(none)"}. Nothing was requested.`,
+          fix: `Call list_alt_urls for ${entryLabel(entry)} and use an id from its answer.`,
+        });
+      }
+      template = row.url;
     }
-    const prepared = prepareAltUrl(template, { requireHttps: s.config.requireHttps, allowedHosts: s.config.allowedUrlHosts }, "url");
+    const policy = s.system(a.system).policy;
+    const prepared = prepareAltUrl(template, policy, "url");
     warnings.push(...prepared.warnings, ...checkTemplate(prepared.url, { allowCredentialVariables: true }, "url").warnings);
     const filled = fillTemplate(prepared.url, a.sample_lead ?? {});
     try {
@@ -118,8 +140,8 @@ export const testAltUrl = defineTool({
       url: filled.url,
       allowPrivate: a.allow_private,
       timeoutMs: a.timeout_ms,
-      requireHttps: s.config.requireHttps,
-      allowedHosts: s.config.allowedUrlHosts,
+      requireHttps: policy.requireHttps,
+      allowedHosts: policy.allowedHosts,
     });
     if (filled.missing.length) warnings.push(`No sample value for ${filled.missing.join(", ")}: sent empty.`);
     const hops = out.redirects.length

@@ -78,7 +78,12 @@ export async function inProcess(opts: InProcessOptions = {}): Promise<InProcess>
     VICIDIAL_AUDIT_LOG: "off",
     ...opts.env,
   });
-  const services = createServices(config, sandbox.url, { sandbox: opts.sandboxFlag ?? true, logLevel: "error", retryDelayMs: 5 });
+  const services = createServices(config, sandbox.url, {
+    sandbox: opts.sandboxFlag ?? true,
+    logLevel: "error",
+    retryDelayMs: 5,
+    relistDelaysMs: [20, 50],
+  });
   const server = createServer(services);
   const client = new Client({ name: "test-client", version: "1.0.0" }, { capabilities: opts.elicit ? { elicitation: { form: {} } } : {} });
   if (opts.elicit) {
@@ -94,7 +99,7 @@ export async function inProcess(opts: InProcessOptions = {}): Promise<InProcess>
     async close() {
       await client.close();
       await server.close();
-      await services.client.close();
+      await services.close();
       if (!opts.useSandbox) await sandbox.close();
     },
   };

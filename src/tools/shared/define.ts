@@ -18,6 +18,8 @@ export interface ToolAnnotations {
 /** What a handler may do beyond computing its result, provided by the server layer. */
 export interface ToolContext {
   services: Services;
+  /** Who is calling, for the audit log: "stdio", "token", or an OAuth subject. */
+  actor: string;
   /**
    * Ask the person through the client (MCP elicitation) when it can; a decline
    * throws DECLINED. "not_asked" when the client cannot ask: it then relies on

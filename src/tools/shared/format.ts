@@ -1,8 +1,8 @@
 /** The short human-readable text beside structuredContent. */
-import type { AltUrl } from "../../shared/model.js";
+import { type AltUrl, entryLabel } from "../../shared/model.js";
 
 function cell(s: string): string {
-  return s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  return s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 
 export function altUrlTable(rows: AltUrl[]): string {
@@ -16,7 +16,7 @@ export function altUrlTable(rows: AltUrl[]): string {
 }
 
 export function describeRow(r: AltUrl): string {
-  return `Alt URL ${r.id} (${r.active ? "active" : "inactive"}, rank ${r.rank}, statuses ${r.statuses.join(" ") || "none"}) on campaign ${r.campaign_id}`;
+  return `Alt URL ${r.id} (${r.active ? "active" : "inactive"}, rank ${r.rank}, statuses ${r.statuses.join(" ") || "none"}) on ${entryLabel({ id: r.campaign_id, type: r.entry_type })}`;
 }
 
 export function formatChanges(changes: Record<string, { before: unknown; after: unknown }>): string {

@@ -1,0 +1,90 @@
+/**
+ * The login stop. VICIdial locks a user after ten failed logins, and every
+ * authenticated request with a wrong password is one of them, so this gate
+ * decides when an authenticated request may leave:
+ *
+ * - until a login has been seen to succeed ("unproven"), one request at a
+ *   time, and the next one leaves only after the previous answer was judged;
+ * - after a good login ("good"), requests run side by side;
+ * - an answer that says the login failed (or the user is locked, or the
+ *   address refused) stops everything ("stopped") until the server restarts;
+ * - an answer lost on the way (timeout, reset, cut off) may itself have been a
+ *   failed login: the requests after it go one at a time again, each judged
+ *   before the next leaves ("unproven"), until an answer shows the login good.
+ *   Nothing whose answer was lost is ever retried (the connection sees to it).
+ *
+ * The stop is checked at the moment a request leaves (inside the transport's
+ * concurrency slot), not when it joins the queue.
+ */
+import { ToolError } from "../shared/errors.js";
+
+export type GateState = "unproven" | "good" | "stopped";
+
+/** How an authenticated answer bears on the login. */
+export type LoginVerdict = "good" | "failed" | "lost" | "neutral";
+
+export class LoginGate {
+  private state: GateState = "unproven";
+  private stopError: ToolError | null = null;
+  /** Set while a lone request (unproven or recheck) is out; others wait on it. */
+  private lone: Promise<void> | null = null;
+  get current(): GateState {
+    return this.state;
+  }
+
+  /** The failure that stopped every request, if any. */
+  get stoppedBy(): ToolError | null {
+    return this.stopError;
+  }
+
+  /** Throws when nothing may leave now; call at the moment a request leaves. */
+  assertOpen(): void {
+    if (this.stopError) throw this.stopError;
+  }
+
+  /**
+   * Run one authenticated exchange. `exchange` sends (calling `leaving` right
+   * before the request goes out) and returns the value with the verdict.
+   */
+  async run<T>(
+    exchange: (leaving: () => void) => Promise<{ value: T; verdict: LoginVerdict } | { error: unknown; verdict: LoginVerdict }>,
+  ): Promise<T> {
+    for (;;) {
+      this.assertOpen();
+      if (this.state === "good") return this.settle(await exchange(() => this.assertOpen()));
+      if (this.lone) {
+        await this.lone.catch(() => undefined);
+        continue;
+      }
+      let release!: () => void;
+      this.lone = new Promise<void>((r) => (release = r));
+      try {
+        return this.settle(await exchange(() => this.assertOpen()));
+      } finally {
+        this.lone = null;
+        release();
+      }
+    }
+  }
+
+  private settle<T>(out: { value: T; verdict: LoginVerdict } | { error: unknown; verdict: LoginVerdict }): T {
+    this.observe(out.verdict, "error" in out ? out.error : null);
+    if ("error" in out) throw out.error;
+    return out.value;
+  }
+
+  /** Record what one answer says about the login. */
+  observe(verdict: LoginVerdict, error: unknown = null): void {
+    if (this.stopError) return;
+    if (verdict === "good") {
+      this.state = "good";
+      return;
+    }
+    if (verdict === "failed") {
+      this.stopError = error instanceof ToolError ? error : null;
+      this.state = "stopped";
+      return;
+    }
+    if (verdict === "lost") this.state = "unproven";
+  }
+}
