@@ -131,6 +131,7 @@ const VALID: Record<string, fc.Arbitrary<unknown>> = {
   scheduled_callback: fc.boolean(),
   dead_time: fc.integer({ min: 0, max: 30 }),
   agent_campaign_id: fc.constantFrom("2001", "3001"),
+  system: fc.constant("default"),
 };
 
 /** Near-valid values by argument name (shared by every tool that has the argument). */
@@ -172,6 +173,7 @@ const NEAR: Record<string, fc.Arbitrary<unknown>> = {
   scheduled_callback: fc.boolean(),
   dead_time: smallInt,
   agent_campaign_id: campaign,
+  system: fc.constantFrom("default", "production", "", "a b", "DEFAULT"),
 };
 
 /** Names a popular tutorial (or a confused model) uses, plus plain junk keys. */
