@@ -18,7 +18,7 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 function toolContext(server: McpServer, services: Services, extra: Extra, tool: string): ToolContext {
   return {
     services,
-    confirm: (message) => confirmWithPerson(server, message),
+    confirm: (message) => confirmWithPerson({ server, call: extra, message }),
     async progress(progress, total, message) {
       const token = extra._meta?.progressToken;
       if (token === undefined) return;
