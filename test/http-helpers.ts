@@ -111,12 +111,12 @@ export function openStream(
 
 export const MCP_HEADERS = { "content-type": "application/json", accept: "application/json, text/event-stream" };
 
-export function initializeBody(id: number | string = 1): string {
+export function initializeBody(id: number | string = 1, capabilities: Record<string, unknown> = {}): string {
   return JSON.stringify({
     jsonrpc: "2.0",
     id,
     method: "initialize",
-    params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+    params: { protocolVersion: "2025-06-18", capabilities, clientInfo: { name: "raw", version: "1" } },
   });
 }
 
@@ -127,9 +127,13 @@ export function rpc(method: string, params: Record<string, unknown> = {}, id = 2
   return JSON.stringify({ jsonrpc: "2.0", id, method, params });
 }
 
-/** Opens a session by hand (initialize, then the initialized notification); returns its id. */
-export async function rawSession(url: string, headers: Record<string, string> = {}): Promise<string> {
-  const init = await raw(url, { headers: { ...MCP_HEADERS, ...headers }, body: INITIALIZE });
+/** Opens a session by hand (initialize, then the initialized notification), opening no GET stream; returns its id. */
+export async function rawSession(
+  url: string,
+  opts: { headers?: Record<string, string>; capabilities?: Record<string, unknown> } = {},
+): Promise<string> {
+  const headers = opts.headers ?? {};
+  const init = await raw(url, { headers: { ...MCP_HEADERS, ...headers }, body: initializeBody(1, opts.capabilities) });
   const id = init.headers["mcp-session-id"];
   if (init.status !== 200 || typeof id !== "string") throw new Error(`initialize answered ${init.status}: ${init.body}`);
   const done = await raw(url, {
@@ -140,8 +144,48 @@ export async function rawSession(url: string, headers: Record<string, string> = 
   return id;
 }
 
+export interface JsonRpcMessage {
+  id?: unknown;
+  method?: string;
+  params?: Record<string, unknown>;
+  result?: Record<string, unknown>;
+  error?: { code: number; message: string };
+}
+
+/**
+ * POSTs one message and hands each JSON-RPC message of the SSE answer to
+ * `onMessage` as it arrives (so a test can answer a server request while
+ * the stream is still open); resolves when the stream ends.
+ */
+export function postAndListen(
+  url: string,
+  opts: { headers: Record<string, string>; body: string; onMessage: (m: JsonRpcMessage) => void },
+): Promise<number> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method: "POST", headers: opts.headers }, (res) => {
+      let buffer = "";
+      res.setEncoding("utf8");
+      res.on("data", (d: string) => {
+        buffer += d;
+        let end = buffer.indexOf("\n\n");
+        while (end >= 0) {
+          for (const line of buffer.slice(0, end).split("\n")) {
+            if (line.startsWith("data: ") && line.length > 6) opts.onMessage(JSON.parse(line.slice(6)) as JsonRpcMessage);
+          }
+          buffer = buffer.slice(end + 2);
+          end = buffer.indexOf("\n\n");
+        }
+      });
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    req.end(opts.body);
+  });
+}
+
 /** The JSON-RPC messages of an answer, whether it came as JSON or as an SSE stream. */
-export function messagesOf(r: RawResponse): { id?: unknown; result?: unknown; error?: { code: number; message: string } }[] {
+export function messagesOf(r: RawResponse): JsonRpcMessage[] {
   if ((r.headers["content-type"] ?? "").includes("text/event-stream")) {
     return r.body
       .split("\n")
