@@ -217,7 +217,8 @@ describe("MCP_HTTP_SESSION_IDLE_MS and MCP_HTTP_MAX_SESSIONS", () => {
   });
 
   it("a bad value stops --http at start: exit 2 and one stderr line naming the variable", async () => {
-    for (const env of [{ MCP_HTTP_MAX_SESSIONS: "0" }, { MCP_HTTP_SESSION_IDLE_MS: "soon" }]) {
+    const bad: Record<string, string>[] = [{ MCP_HTTP_MAX_SESSIONS: "0" }, { MCP_HTTP_SESSION_IDLE_MS: "soon" }];
+    for (const env of bad) {
       const r = await runCli(["--http", "--port", "0"], env);
       const name = Object.keys(env)[0]!;
       expect(r.code, name).toBe(2);
