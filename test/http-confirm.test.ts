@@ -141,16 +141,19 @@ describe("other answers and other clients", () => {
     expect(storedRows(rig!.sandbox, "2001").some((row) => row.url_id === 2)).toBe(false);
   });
 
-  it("two clients at once keep their own sessions: one declines, the other accepts", async () => {
+  it("clients at once keep their own sessions: one declines, one accepts, one cannot be asked", async () => {
     await start();
-    const [decliner, accepter] = await Promise.all([client({ elicit: () => DECLINE }), client({ elicit: () => ACCEPT })]);
-    expect(decliner.transport.sessionId).not.toBe(accepter.transport.sessionId);
-    const [declined, accepted] = await Promise.all([
+    const [decliner, accepter, plain] = await Promise.all([client({ elicit: () => DECLINE }), client({ elicit: () => ACCEPT }), client()]);
+    expect(new Set([decliner, accepter, plain].map((c) => c.transport.sessionId)).size).toBe(3);
+    const [declined, accepted, unasked] = await Promise.all([
       call(decliner.client, "delete_alt_url", { campaign_id: "2001", id: 1 }),
       call(accepter.client, "delete_alt_url", { campaign_id: "3001", id: 5 }),
+      call(plain.client, "delete_alt_url", { campaign_id: "3002", id: 6 }),
     ]);
     expect(declined.structured.error?.code, declined.text).toBe("DECLINED");
     expect(accepted.isError, accepted.text).toBe(false);
+    expect(unasked.isError, unasked.text).toBe(false);
+    expect(storedRows(rig!.sandbox, "3002")).toEqual([]);
     // Each question reached the client that made the call, and only that one.
     expect(decliner.asked).toHaveLength(1);
     expect(decliner.asked[0]).toContain("Delete Alt URL 1");
