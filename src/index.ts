@@ -8,6 +8,7 @@ import path from "node:path";
 import { config as loadDotenv } from "dotenv";
 import { type Config, ConfigError, loadConfig } from "./config/env.js";
 import { createServices, type Services } from "./domain/runtime.js";
+import type { SessionLimits } from "./entry/http.js";
 import { SERVER_NAME, SERVER_VERSION } from "./server/createServer.js";
 import { parseLogLevel } from "./shared/log.js";
 
@@ -23,6 +24,9 @@ Usage:
                                       --port 0 picks a free port, the URL goes to stderr).
                                       MCP_HTTP_TOKEN, when set, is required as a bearer token;
                                       a host beyond loopback refuses to start without it.
+                                      One MCP session per client (Mcp-Session-Id), closed after
+                                      MCP_HTTP_SESSION_IDLE_MS unused, at most MCP_HTTP_MAX_SESSIONS.
+                                      Run one instance per VICIdial system.
   ${SERVER_NAME} doctor               check the VICIdial connection and rights, for a person
   ${SERVER_NAME} --help | --version
 
@@ -146,6 +150,7 @@ async function runDoctor(rt: Runtime): Promise<number> {
 async function main(): Promise<void> {
   let cli: Cli;
   let cfg: Config;
+  let sessionLimits: SessionLimits | undefined;
   try {
     cli = parseArgs(process.argv.slice(2));
     if (cli.mode === "help" || cli.mode === "version") {
@@ -155,8 +160,9 @@ async function main(): Promise<void> {
     cfg = loadConfig(process.env);
     // Checked before anything starts, so a refused --http leaves no sandbox or port behind.
     if (cli.mode === "http") {
-      const { assertHttpExposureAllowed, resolveToken } = await import("./entry/http.js");
+      const { assertHttpExposureAllowed, resolveToken, sessionLimitsFromEnv } = await import("./entry/http.js");
       assertHttpExposureAllowed(cli.host, resolveToken({}));
+      sessionLimits = sessionLimitsFromEnv(process.env);
     }
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -177,7 +183,9 @@ async function main(): Promise<void> {
       await runHttp(rt.services, {
         host: cli.host,
         port: cli.port,
+        sessionLimits,
         banner: banner(rt, "Streamable HTTP server"),
+        // The hook for a graceful stop: called once no new request is taken, before the sessions end.
         onClose: () => rt.close(),
       });
     } catch (err) {

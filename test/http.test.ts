@@ -1,18 +1,19 @@
 /**
  * Streamable HTTP (`--http`): the SDK's own HTTP client against startHttp in
- * process, raw requests for the refusals (token, Host, Origin, methods), and
- * the built CLI for port 0 and the refusal to listen beyond loopback.
+ * process, raw requests for the refusals (token, Host, Origin, methods, body
+ * size), and the built CLI for port 0 and the refusal to listen beyond
+ * loopback. Sessions themselves: test/http-sessions.test.ts; confirmation
+ * over HTTP: test/http-confirm.test.ts.
  */
 import { spawn } from "node:child_process";
-import http from "node:http";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config/env.js";
 import { createServices, type Services } from "../src/domain/runtime.js";
 import { type RunningHttp, startHttp } from "../src/entry/http.js";
 import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
 import { call, DIST_ENTRY, ROOT, runCli } from "./helpers/harness.js";
+import { connectClient, transportError as errorOf, INITIALIZE, MCP_HEADERS, type RawResponse, raw, rpc } from "./http-helpers.js";
 
 const TOKEN = "test-token-0123456789abcdef";
 
@@ -37,51 +38,14 @@ afterAll(async () => {
 });
 
 async function connect(url: string, token?: string): Promise<Client> {
-  const transport = new StreamableHTTPClientTransport(new URL(url), {
-    requestInit: token ? { headers: { Authorization: `Bearer ${token}` } } : {},
-  });
-  const client = new Client({ name: "http-test", version: "1.0.0" });
-  await client.connect(transport);
-  return client;
+  return (await connectClient(url, token ? { token } : {})).client;
 }
 
-interface RawResponse {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** A request with any Host and Origin (fetch would not let us set Host). */
-function raw(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
-  const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: u.hostname, port: u.port, path: u.pathname, method: opts.method ?? "POST", headers: opts.headers },
-      (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (d: string) => (body += d));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on("error", reject);
-    req.end(opts.body);
-  });
-}
-
-const INITIALIZE = JSON.stringify({
-  jsonrpc: "2.0",
-  id: 1,
-  method: "initialize",
-  params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
-});
-const MCP_HEADERS = { "content-type": "application/json", accept: "application/json, text/event-stream" };
-
+/** The error of a refusal made before any JSON-RPC request was read: id null. */
 function transportError(r: RawResponse): { code: number; message: string } {
-  const body = JSON.parse(r.body) as { jsonrpc: string; id: unknown; error: { code: number; message: string } };
-  expect(body.jsonrpc).toBe("2.0");
-  expect(body.id).toBeNull();
-  return body.error;
+  const error = errorOf(r);
+  expect(error.id).toBeNull();
+  return error;
 }
 
 describe("Streamable HTTP with a bearer token", () => {
@@ -131,8 +95,12 @@ describe("Streamable HTTP with a bearer token", () => {
     expect(r.status).toBe(200);
   });
 
-  it("runs two clients at once (stateless: no session ties a client to a process)", async () => {
-    const [a, b] = await Promise.all([connect(withToken.url, TOKEN), connect(withToken.url, TOKEN)]);
+  it("runs two clients at once, each in its own session, each answered with its own data", async () => {
+    const [ca, cb] = await Promise.all([connectClient(withToken.url, { token: TOKEN }), connectClient(withToken.url, { token: TOKEN })]);
+    const [a, b] = [ca.client, cb.client];
+    expect(ca.transport.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(cb.transport.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(ca.transport.sessionId).not.toBe(cb.transport.sessionId);
     try {
       const results = await Promise.all([
         call(a, "list_alt_urls", { campaign_id: "2001" }),
@@ -184,15 +152,31 @@ describe("Streamable HTTP on loopback without a token", () => {
     }
   });
 
-  it("answers GET and DELETE with 405 (no SSE stream or session to end), and other paths with 404", async () => {
+  it("without a session: GET, DELETE and a POST other than initialize answer 400; PUT 405; other paths 404", async () => {
     for (const method of ["GET", "DELETE"]) {
       const r = await raw(open.url, { method, headers: { accept: "text/event-stream" } });
-      expect(r.status, method).toBe(405);
-      expect(r.headers.allow).toBe("POST");
-      expect(transportError(r).code).toBe(-32000);
+      expect(r.status, method).toBe(400);
+      expect(transportError(r).message).toMatch(/Mcp-Session-Id header is required/);
     }
+    const post = await raw(open.url, { headers: MCP_HEADERS, body: rpc("tools/list") });
+    expect(post.status).toBe(400);
+    expect(transportError(post).message).toMatch(/initialize/);
+    const put = await raw(open.url, { method: "PUT", headers: MCP_HEADERS, body: INITIALIZE });
+    expect(put.status).toBe(405);
+    expect(put.headers.allow).toBe("GET, POST, DELETE");
+    expect(transportError(put).code).toBe(-32000);
     const r = await raw(open.url.replace(/\/mcp$/, "/other"), { headers: MCP_HEADERS, body: INITIALIZE });
     expect(r.status).toBe(404);
+  });
+
+  it("refuses a body over 1 MB with 413, and keeps serving", async () => {
+    const big = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { pad: "x".repeat(1024 * 1024) } });
+    const r = await raw(open.url, { headers: MCP_HEADERS, body: big });
+    expect(r.status).toBe(413);
+    expect(transportError(r).message).toMatch(/too large/i);
+    const client = await connect(open.url);
+    await client.ping();
+    await client.close();
   });
 
   it("answers a malformed body with a JSON-RPC parse error, not a crash", async () => {

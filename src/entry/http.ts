@@ -1,24 +1,51 @@
 /**
- * Streamable HTTP transport at /mcp, stateless: every POST gets a fresh
- * McpServer over the shared services, so any number of copies can run behind
- * a load balancer. A bearer token (MCP_HTTP_TOKEN) is compared in constant
- * time and required off loopback; Host and Origin are checked against the
- * bound address so a web page cannot reach a local server (DNS rebinding).
+ * Streamable HTTP transport at /mcp, with MCP sessions: each client's
+ * initialize opens a session (its own McpServer over the shared services,
+ * see httpSessions.ts) and every later request names it in `Mcp-Session-Id`.
+ * That is what lets a tool ask the person to confirm over HTTP: the server
+ * knows the client declared elicitation, and the question travels on the
+ * tool call's own response stream.
+ *
+ * Sessions, write locks and the stop after a failed login live in this
+ * process: run one instance per VICIdial system (the README says why).
+ * Every request first passes the Host and Origin checks (DNS rebinding) and
+ * the credential check (httpGate.ts); bodies are bounded in size.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { ConfigError, isLoopbackHost } from "../config/env.js";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { Services } from "../domain/runtime.js";
 import { createServer } from "../server/createServer.js";
+import { readJsonBody } from "./httpBody.js";
+import {
+  type Authenticator,
+  assertExposure,
+  bracketed,
+  checkHostAndOrigin,
+  isRefusal,
+  refuse,
+  resolveToken,
+  tokenAuthenticator,
+} from "./httpGate.js";
+import { type Exchange, type SessionLimits, SessionRegistry, sessionLimitsFromEnv } from "./httpSessions.js";
+
+export { assertHttpExposureAllowed, resolveToken } from "./httpGate.js";
+export { DEFAULT_SESSION_LIMITS, type SessionLimits, sessionLimitsFromEnv } from "./httpSessions.js";
 
 export interface HttpOptions {
   host: string;
   port: number;
   /** Bearer token; defaults to MCP_HTTP_TOKEN. Empty or blank means none. */
   token?: string;
+  /** Who a request comes from; defaults to the bearer token above. The seam for other credentials (OAuth). */
+  authenticator?: Authenticator;
+  /** Overrides MCP_HTTP_SESSION_IDLE_MS and MCP_HTTP_MAX_SESSIONS. */
+  sessionLimits?: Partial<SessionLimits>;
+  /** Builds each session's server; defaults to the server factory. */
+  newServer?: (services: Services) => McpServer;
   banner?: string;
+  /** Called on SIGINT or SIGTERM once no new request is taken: the entry point's own shutdown (writes in flight, the VICIdial client). */
   onClose?: () => Promise<void>;
 }
 
@@ -26,125 +53,110 @@ export interface RunningHttp {
   url: string;
   port: number;
   tokenRequired: boolean;
+  limits: SessionLimits;
+  /** Sessions open now. */
+  sessionCount(): number;
+  /** Takes no new connection or request (503); requests already being answered go on. */
+  stopAccepting(): void;
+  /** Ends every session and connection and stops listening. */
   close(): Promise<void>;
 }
 
 /** Every tool argument is small: a megabyte is far more than any call needs. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
-/** JSON-RPC code the SDK uses for transport-level refusals (no request id is known yet). */
-const TRANSPORT_ERROR = -32000;
+/** The code the SDK gives "Session not found". */
+const SESSION_NOT_FOUND = -32001;
 
-/** The token in force: the option, else MCP_HTTP_TOKEN; surrounding blanks never count. */
-export function resolveToken(opts: Pick<HttpOptions, "token">, env: NodeJS.ProcessEnv = process.env): string {
-  return (opts.token ?? env.MCP_HTTP_TOKEN ?? "").trim();
+const METHODS = new Set(["GET", "POST", "DELETE"]);
+
+function holdsInitialize(body: unknown): boolean {
+  return Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
 }
 
-/**
- * Refuses, before anything starts, to listen beyond loopback without a token:
- * anyone who can reach the port could otherwise change the call centre's Alt URLs.
- */
-export function assertHttpExposureAllowed(host: string, token: string): void {
-  if (!isLoopbackHost(host) && !token) {
-    throw new ConfigError(
-      "MCP_HTTP_TOKEN",
-      `required to listen on ${host} (beyond loopback): set it to a long random secret, or use --host 127.0.0.1`,
-    );
-  }
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  // Hash first so the comparison is constant-time whatever the lengths.
-  const a = createHash("sha256").update(given).digest();
-  const b = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
-function refuse(res: http.ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(JSON.stringify({ jsonrpc: "2.0", error: { code: TRANSPORT_ERROR, message }, id: null }));
-}
-
-function bracketed(host: string): string {
-  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
-}
-
-/** host[:port] names that mean this server when bound to loopback. */
-function loopbackNames(boundHost: string, port: number): Set<string> {
-  const names = ["localhost", "127.0.0.1", "[::1]", bracketed(boundHost.toLowerCase())];
-  return new Set(names.flatMap((n) => [n, `${n}:${port}`]));
-}
-
-/** Why a request may not reach the MCP endpoint, or null when it may. */
-function gatekeep(
-  req: http.IncomingMessage,
-  loopback: boolean,
-  boundHost: string,
-  port: number,
-  token: string,
-): { status: number; message: string; headers?: Record<string, string> } | null {
-  const host = (req.headers.host ?? "").toLowerCase();
-  // Beyond loopback the Host is whatever name the operator gave the machine; the token guards it.
-  if (loopback && !loopbackNames(boundHost, port).has(host)) {
-    return { status: 403, message: `Forbidden: Host header "${host}" does not name this server` };
-  }
-  const origin = req.headers.origin;
-  if (origin !== undefined) {
-    let originHost = "";
-    try {
-      originHost = new URL(origin).host.toLowerCase();
-    } catch {
-      /* an unparsable Origin (including "null") is foreign */
-    }
-    const ok = loopback ? loopbackNames(boundHost, port).has(originHost) : originHost === host;
-    if (!ok) return { status: 403, message: "Forbidden: foreign Origin" };
-  }
-  if (token) {
-    const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "");
-    if (!m || !sameSecret(m[1]!.trim(), token)) {
-      return {
-        status: 401,
-        message: "Unauthorized: send Authorization: Bearer <MCP_HTTP_TOKEN>",
-        headers: { "www-authenticate": 'Bearer realm="vicidial-alturl-mcp"' },
-      };
-    }
-  }
-  // Stateless: no SSE stream to open with GET and no session to end with DELETE;
-  // the spec's answer to both is 405.
-  if (req.method !== "POST") {
-    return {
-      status: 405,
-      message: "Method not allowed: this server is stateless; POST JSON-RPC messages to /mcp",
-      headers: { allow: "POST" },
-    };
-  }
-  return null;
+function requestId(body: unknown): string | number | null {
+  const id = (body as { id?: unknown } | null)?.id;
+  return typeof id === "string" || typeof id === "number" ? id : null;
 }
 
 export async function startHttp(services: Services, opts: HttpOptions): Promise<RunningHttp> {
   const token = resolveToken(opts);
-  assertHttpExposureAllowed(opts.host, token);
-  const loopback = isLoopbackHost(opts.host);
+  const authenticator = opts.authenticator ?? tokenAuthenticator(token);
+  assertExposure(opts.host, authenticator.requiresCredential);
+  const limits: SessionLimits = { ...sessionLimitsFromEnv(process.env), ...opts.sessionLimits };
+  const newServer = opts.newServer ?? createServer;
+  const sessions = new SessionRegistry({ limits, newServer: () => newServer(services), log: services.log });
   let port = opts.port;
-  const server = http.createServer(async (req, res) => {
-    try {
-      const url = new URL(req.url ?? "/", "http://localhost");
-      if (url.pathname !== "/mcp") return refuse(res, 404, "Not found: the MCP endpoint is /mcp");
-      const refusal = gatekeep(req, loopback, opts.host, port, token);
-      if (refusal) return refuse(res, refusal.status, refusal.message, refusal.headers);
-      const mcp = createServer(services);
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, maxRequestBodySize: MAX_BODY_BYTES });
-      res.on("close", () => {
-        void transport.close();
-        void mcp.close();
-      });
-      await mcp.connect(transport);
-      await transport.handleRequest(req, res);
-    } catch (err) {
-      services.log.error(`HTTP request failed: ${(err as Error).message}`);
-      if (!res.headersSent) refuse(res, 500, "Internal error");
-      else res.end();
+  let stopping = false;
+
+  async function openSession(exchange: Exchange): Promise<void> {
+    if (sessions.full) {
+      const wait = sessions.retryAfterSeconds();
+      services.log.warn(`HTTP: refused a new session: ${limits.maxSessions} are open (MCP_HTTP_MAX_SESSIONS)`);
+      return refuse(
+        exchange.res,
+        {
+          status: 503,
+          message:
+            `Too many open sessions: this server holds at most ${limits.maxSessions} (MCP_HTTP_MAX_SESSIONS). ` +
+            `Existing sessions keep working; end unused ones with DELETE, or retry in ${wait} s, when an idle one may have expired.`,
+          headers: { "retry-after": String(wait) },
+        },
+        requestId(exchange.body),
+      );
     }
+    await sessions.initialize(exchange);
+  }
+
+  async function answer(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (stopping) {
+      return refuse(res, { status: 503, message: "Service unavailable: the server is shutting down", headers: { connection: "close" } });
+    }
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname !== "/mcp") return refuse(res, { status: 404, message: "Not found: the MCP endpoint is /mcp" });
+    const foreign = checkHostAndOrigin(req, { host: opts.host, port });
+    if (foreign) return refuse(res, foreign);
+    const caller = authenticator.identify(req);
+    if (isRefusal(caller)) return refuse(res, caller);
+    if (!METHODS.has(req.method ?? "")) {
+      return refuse(res, {
+        status: 405,
+        message: "Method not allowed: POST JSON-RPC messages, GET a session's event stream, DELETE to end a session",
+        headers: { allow: "GET, POST, DELETE" },
+      });
+    }
+    let body: unknown;
+    if (req.method === "POST") {
+      const read = await readJsonBody(req, MAX_BODY_BYTES);
+      if (!read.ok) return refuse(res, read.refusal, null, read.code);
+      body = read.value;
+    }
+    const sessionId = req.headers["mcp-session-id"];
+    if (sessionId === undefined) {
+      if (req.method === "POST" && holdsInitialize(body)) return openSession({ req, res, caller, body });
+      return refuse(res, {
+        status: 400,
+        message: "Bad Request: Mcp-Session-Id header is required; open a session with an initialize request first",
+      });
+    }
+    const session = typeof sessionId === "string" ? sessions.find(sessionId, caller) : undefined;
+    if (!session) {
+      return refuse(
+        res,
+        { status: 404, message: "Session not found: it was ended or expired; send a new initialize without Mcp-Session-Id" },
+        null,
+        SESSION_NOT_FOUND,
+      );
+    }
+    await sessions.handle(session, { req, res, caller, body });
+  }
+
+  const server = http.createServer((req, res) => {
+    answer(req, res).catch((err: unknown) => {
+      services.log.error(`HTTP request failed: ${(err as Error)?.message ?? String(err)}`);
+      if (!res.headersSent) refuse(res, { status: 500, message: "Internal error" });
+      else res.end();
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -155,32 +167,61 @@ export async function startHttp(services: Services, opts: HttpOptions): Promise<
   });
   server.on("error", (err) => services.log.error(`HTTP server error: ${err.message}`));
   port = (server.address() as AddressInfo).port;
+
+  let closed: Promise<void> | undefined;
+  const stopAccepting = () => {
+    if (closed) return;
+    stopping = true;
+    // Resolves once every connection has ended (close() below ends the rest).
+    closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+  };
   return {
     url: `http://${bracketed(opts.host)}:${port}/mcp`,
     port,
-    tokenRequired: token !== "",
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    tokenRequired: authenticator.requiresCredential,
+    limits,
+    sessionCount: () => sessions.size,
+    stopAccepting,
+    async close() {
+      stopAccepting();
+      await sessions.closeAll();
+      server.closeAllConnections();
+      await closed;
+    },
   };
 }
 
-/** The CLI's `--http`: listen, say where on stderr (the port may have been 0), stop on a signal. */
+/**
+ * The CLI's `--http`: listen, say where on stderr (the port may have been 0),
+ * and stop gracefully on SIGINT or SIGTERM: take no new request, let the
+ * entry point finish its own work (onClose), then end the sessions. A second
+ * signal exits at once.
+ */
 export async function runHttp(services: Services, opts: HttpOptions): Promise<void> {
   const running = await startHttp(services, opts);
+  const idleMin = Math.round((running.limits.idleMs / 60_000) * 10) / 10;
   process.stderr.write(
-    `${opts.banner ? opts.banner + "\n" : ""}Listening on ${running.url}${running.tokenRequired ? " (bearer token required)" : ""}\n`,
+    `${opts.banner ? `${opts.banner}\n` : ""}Listening on ${running.url}${running.tokenRequired ? " (bearer token required)" : ""}\n` +
+      `Sessions: at most ${running.limits.maxSessions} open, each closed after ${idleMin} min unused. Run one instance per VICIdial system.\n`,
   );
-  let closing = false;
-  const shutdown = async () => {
-    if (closing) return;
-    closing = true;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      services.log.warn(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    services.log.info(`${signal}: taking no new requests, then closing ${running.sessionCount()} session(s)`);
+    running.stopAccepting();
+    try {
+      await opts.onClose?.();
+    } catch (err) {
+      services.log.error(`shutdown: ${(err as Error)?.message ?? String(err)}`);
+    }
     await running.close();
-    await opts.onClose?.();
     process.exit(0);
   };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }

@@ -11,18 +11,16 @@ import { z } from "zod";
 import type { Services } from "../domain/runtime.js";
 import { type ErrorPayload, ToolError } from "../shared/errors.js";
 import { fullOutputSchema, type ToolContext, type ToolDefinition } from "../tools/shared/define.js";
+import { actorOf } from "./actor.js";
 import { confirmWithPerson } from "./confirm.js";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 function toolContext(server: McpServer, services: Services, extra: Extra, tool: string): ToolContext {
-  const auth = extra.authInfo;
-  const actor =
-    typeof auth?.extra?.actor === "string" ? auth.extra.actor : auth ? auth.clientId || "token" : extra.sessionId ? "anonymous" : "stdio";
   return {
     services,
-    actor,
-    confirm: (message) => confirmWithPerson(server, message),
+    actor: actorOf(extra),
+    confirm: (message) => confirmWithPerson({ server, call: extra, message }),
     async progress(progress, total, message) {
       const token = extra._meta?.progressToken;
       if (token === undefined) return;
