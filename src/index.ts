@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import { config as loadDotenv } from "dotenv";
-import { type Config, ConfigError, loadConfig } from "./config/env.js";
+import { type Config, ConfigError, loadConfig, quotable } from "./config/env.js";
 import { createServices, type Services } from "./domain/runtime.js";
 import { SERVER_NAME, SERVER_VERSION } from "./server/createServer.js";
 import { parseLogLevel } from "./shared/log.js";
@@ -53,7 +53,7 @@ function parseArgs(argv: string[]): Cli {
       if (!/^\d+$/.test(v) || Number(v) > 65535) throw new ConfigError("--port", `expected a port number, got "${v}"`);
       cli.port = Number(v);
     } else if (a === "--host") cli.host = value();
-    else throw new ConfigError(a, `unknown argument (see --help)`);
+    else throw new ConfigError(quotable(a), `unknown argument (see --help)`);
   }
   return cli;
 }
