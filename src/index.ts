@@ -5,14 +5,11 @@
  * With no VICIDIAL_URL everything runs on the embedded sandbox.
  */
 import path from "node:path";
-import { config as loadDotenv } from "dotenv";
+import { loadDotenvFile } from "./config/dotenvFile.js";
 import { type Config, ConfigError, loadConfig, quotable } from "./config/env.js";
 import { createServices, type Services } from "./domain/runtime.js";
 import { SERVER_NAME, SERVER_VERSION } from "./server/createServer.js";
 import { parseLogLevel } from "./shared/log.js";
-
-// quiet: dotenv must never write to stdout, which belongs to JSON-RPC.
-loadDotenv({ quiet: true });
 
 const HELP = `${SERVER_NAME} ${SERVER_VERSION}: MCP server for VICIdial Alt URLs
 
@@ -152,7 +149,10 @@ async function main(): Promise<void> {
       process.stdout.write((cli.mode === "help" ? HELP : SERVER_VERSION) + "\n"); // stdout-ok: not in stdio mode
       return;
     }
+    // Parsed by us, never by dotenv's config(), which may print to stdout (JSON-RPC's, in stdio mode).
+    const dotenvWarnings = loadDotenvFile();
     cfg = loadConfig(process.env);
+    cfg.warnings.push(...dotenvWarnings);
     // Checked before anything starts, so a refused --http leaves no sandbox or port behind.
     if (cli.mode === "http") {
       const { assertHttpExposureAllowed, resolveToken } = await import("./entry/http.js");

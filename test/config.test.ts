@@ -1,5 +1,9 @@
 /** Configuration exactly as the contract's table; a bad value is one stderr line and exit 2. */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadDotenvFile } from "../src/config/dotenvFile.js";
 import { ConfigError, loadConfig } from "../src/config/env.js";
 import { runCli } from "./helpers/harness.js";
 
@@ -149,5 +153,22 @@ describe("credentials in a URL are never quoted", () => {
     expect(r.stderr).toMatch(/VICIDIAL_URL/);
     expect(r.stderr).not.toContain("Zq9secretPW");
     expect(r.stdout).toBe("");
+  });
+});
+
+describe("the .env file", () => {
+  it("fills only variables the environment does not set, and a folder without one changes nothing", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "alturl-env-"));
+    try {
+      writeFileSync(path.join(dir, ".env"), "VICIDIAL_USER=fromfile\nVICIDIAL_SOURCE=filesrc\n# a comment\nDOTENV_CONFIG_DEBUG=true\n");
+      const env: Record<string, string> = { VICIDIAL_USER: "fromenv" };
+      expect(loadDotenvFile({ cwd: dir, env })).toEqual([]);
+      expect(env).toEqual({ VICIDIAL_USER: "fromenv", VICIDIAL_SOURCE: "filesrc", DOTENV_CONFIG_DEBUG: "true" });
+      const untouched: Record<string, string> = {};
+      expect(loadDotenvFile({ cwd: path.join(dir, "nowhere"), env: untouched })).toEqual([]);
+      expect(untouched).toEqual({});
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
