@@ -101,8 +101,9 @@ function banner(rt: Runtime, how: string): string {
 }
 
 async function runStdio(rt: Runtime): Promise<void> {
-  const { StdioServerTransport } = await import("@modelcontextprotocol/sdk/server/stdio.js");
+  const { LimitedStdioTransport } = await import("./entry/stdioTransport.js");
   const { createServer } = await import("./server/createServer.js");
+  const { whenClosed } = await import("./server/lifecycle.js");
   const server = createServer(rt.services);
   if (process.stdin.isTTY) {
     const entry = path.resolve(process.argv[1] ?? "dist/index.js");
@@ -121,10 +122,11 @@ async function runStdio(rt: Runtime): Promise<void> {
     await rt.close();
     process.exit(0);
   };
-  process.stdin.on("end", shutdown);
+  // The transport closes when stdin ends or stdout breaks: nobody is left to answer, so stop.
+  whenClosed(server, () => void shutdown());
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
-  await server.connect(new StdioServerTransport());
+  await server.connect(new LimitedStdioTransport({ warn: (m) => rt.services.log.warn(m) }));
   rt.services.log.debug("stdio transport connected");
 }
 

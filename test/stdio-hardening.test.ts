@@ -47,3 +47,33 @@ describe("stdout carries JSON-RPC only, whatever dotenv is told", () => {
     },
   );
 });
+
+describe("a message over the size limit", () => {
+  it("over 10 MB is answered with a JSON-RPC error carrying its id, logged on stderr, and the session goes on", async () => {
+    server = spawnRaw({});
+    await server.initialize();
+    // As the SDK's client writes it: method and params first, the id last.
+    const huge = `{"method":"tools/call","params":{"name":"list_alt_urls","arguments":{"campaign_id":"${"x".repeat(11 * 1024 * 1024)}"}},"jsonrpc":"2.0","id":7}\n`;
+    const answered = server.answerTo(7);
+    await server.write(huge);
+    const refusal = await answered;
+    expect(refusal.error?.code).toBe(-32600);
+    expect(refusal.error?.message).toMatch(/too large.*1048576 bytes/);
+    expect(server.stderr()).toMatch(/refused a message of \d+ bytes \(id 7\)/);
+    // The same process still answers.
+    const list = await server.request(8, "tools/list");
+    expect((list.result?.tools as unknown[]).length).toBeGreaterThan(0);
+    const call = await server.request(9, "tools/call", { name: "list_campaigns", arguments: {} });
+    expect(call.result?.isError).not.toBe(true);
+    expect(call.result?.structuredContent).toHaveProperty("campaigns");
+    expect(notJsonRpc(server.lines())).toEqual([]);
+  }, 30_000);
+
+  it("the server exits when stdin closes, also right after an oversize message", async () => {
+    server = spawnRaw({});
+    await server.initialize();
+    await server.write(`{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"pad":"${"y".repeat(11 * 1024 * 1024)}"}}\n`);
+    server.child.stdin.end();
+    expect(await server.exited(10_000)).toBe(0);
+  }, 30_000);
+});
