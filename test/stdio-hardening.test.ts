@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { notJsonRpc, type RawStdio, spawnRaw } from "./helpers/rawStdio.js";
+import { notJsonRpc, type RawStdio, type RpcMessage, spawnRaw } from "./helpers/rawStdio.js";
 
 let server: RawStdio | null = null;
 const folders: string[] = [];
@@ -66,6 +66,12 @@ describe("a message over the size limit", () => {
     const call = await server.request(9, "tools/call", { name: "list_campaigns", arguments: {} });
     expect(call.result?.isError).not.toBe(true);
     expect(call.result?.structuredContent).toHaveProperty("campaigns");
+    // The client heard it too, as an MCP log message.
+    const logged = server.lines().map((l) => JSON.parse(l) as RpcMessage);
+    expect(logged.find((m) => m.method === "notifications/message")?.params).toMatchObject({
+      level: "warning",
+      data: expect.stringMatching(/refused a message/),
+    });
     expect(notJsonRpc(server.lines())).toEqual([]);
   }, 30_000);
 

@@ -6,6 +6,7 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Services } from "../domain/runtime.js";
 import { ALL_TOOLS } from "../tools/index.js";
+import { forwardLogsToClient } from "./logForwarding.js";
 import { registerPrompts } from "./prompts.js";
 import { registerTool } from "./registerTool.js";
 import { registerResources } from "./resources.js";
@@ -39,6 +40,7 @@ export function createServer(services: Services): McpServer {
   const plan = planTools(ALL_TOOLS, services);
   for (const tool of plan.available) registerTool(server, services, tool);
   answerUnavailableTools(server, plan, services);
+  forwardLogsToClient(server, services.log, SERVER_NAME);
   registerResources(server, services);
   registerPrompts(server, services);
   lenientCompletions(server);
