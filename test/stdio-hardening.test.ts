@@ -37,7 +37,7 @@ describe("stdout carries JSON-RPC only, whatever dotenv is told", () => {
       server = spawnRaw({ cwd, env: env as Record<string, string> });
       expect((await server.initialize()).result).toBeDefined();
       const list = await server.request(1, "tools/list");
-      const names = (list.result?.tools as { name: string }[]).map((t) => t.name);
+      const names = ((list.result?.tools ?? []) as { name: string }[]).map((t) => t.name);
       // The .env file was read: read-only mode hides the write tools.
       expect(names).toContain("list_campaigns");
       expect(names).not.toContain("set_alt_url");
@@ -62,7 +62,7 @@ describe("a message over the size limit", () => {
     expect(server.stderr()).toMatch(/refused a message of \d+ bytes \(id 7\)/);
     // The same process still answers.
     const list = await server.request(8, "tools/list");
-    expect((list.result?.tools as unknown[]).length).toBeGreaterThan(0);
+    expect(((list.result?.tools ?? []) as unknown[]).length).toBeGreaterThan(0);
     const call = await server.request(9, "tools/call", { name: "list_campaigns", arguments: {} });
     expect(call.result?.isError).not.toBe(true);
     expect(call.result?.structuredContent).toHaveProperty("campaigns");
