@@ -9,13 +9,17 @@
  * are read only when used.
  *
  * Outputs: dist/index.js (the bin), dist/sandbox/cli.js (`npm run sandbox`),
- * dist/sandbox/index.js (the sandbox as a module, for the benchmark) and
- * dist/chunks/*.js.
+ * dist/sandbox/index.js (the sandbox as a module, for the benchmark),
+ * dist/chunks/*.js, source maps of our own code (scripts/own-sourcemaps.mjs)
+ * and dist/THIRD_PARTY_LICENSES.txt, the notices of every bundled library
+ * (scripts/third-party-licenses.mjs).
  */
-import { rename, rm } from "node:fs/promises";
+import { rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { ownSourceMapsOnly } from "./own-sourcemaps.mjs";
+import { thirdPartyLicences } from "./third-party-licenses.mjs";
 
 /**
  * zod re-exports all of its ~60 message locales as a namespace, so they cannot
@@ -40,7 +44,7 @@ const dist = path.join(root, "dist");
 const staging = path.join(root, `dist.building-${process.pid}`);
 
 try {
-  await build({
+  const { metafile } = await build({
     absWorkingDir: root,
     entryPoints: {
       index: "src/index.ts",
@@ -57,11 +61,15 @@ try {
     // CommonJS dependencies (dotenv, undici) call require(); ESM output needs one.
     banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
     // Not minified: it made no measurable difference to start-up, and stack traces stay readable.
+    // Licence comments are dropped from the code: each library's full notice is in THIRD_PARTY_LICENSES.txt.
     legalComments: "none",
     sourcemap: "linked",
+    metafile: true,
     logLevel: "warning",
     plugins: [zodEnglishOnly],
   });
+  ownSourceMapsOnly(staging);
+  await writeFile(path.join(staging, "THIRD_PARTY_LICENSES.txt"), thirdPartyLicences(root, metafile));
   await rm(dist, { recursive: true, force: true });
   await rename(staging, dist);
 } catch (err) {

@@ -5,15 +5,12 @@
  * With no VICIDIAL_URL everything runs on the embedded sandbox.
  */
 import path from "node:path";
-import { config as loadDotenv } from "dotenv";
-import { type Config, ConfigError, loadConfig } from "./config/env.js";
+import { loadDotenvFile } from "./config/dotenvFile.js";
+import { type Config, ConfigError, loadConfig, quotable } from "./config/env.js";
 import { createServices, type Services } from "./domain/runtime.js";
 import type { SessionLimits } from "./entry/http.js";
 import { SERVER_NAME, SERVER_VERSION } from "./server/createServer.js";
 import { parseLogLevel } from "./shared/log.js";
-
-// quiet: dotenv must never write to stdout, which belongs to JSON-RPC.
-loadDotenv({ quiet: true });
 
 const HELP = `${SERVER_NAME} ${SERVER_VERSION}: MCP server for VICIdial Alt URLs
 
@@ -57,7 +54,7 @@ function parseArgs(argv: string[]): Cli {
       if (!/^\d+$/.test(v) || Number(v) > 65535) throw new ConfigError("--port", `expected a port number, got "${v}"`);
       cli.port = Number(v);
     } else if (a === "--host") cli.host = value();
-    else throw new ConfigError(a, `unknown argument (see --help)`);
+    else throw new ConfigError(quotable(a), `unknown argument (see --help)`);
   }
   return cli;
 }
@@ -108,8 +105,9 @@ function banner(rt: Runtime, how: string): string {
 }
 
 async function runStdio(rt: Runtime): Promise<void> {
-  const { StdioServerTransport } = await import("@modelcontextprotocol/sdk/server/stdio.js");
+  const { LimitedStdioTransport } = await import("./entry/stdioTransport.js");
   const { createServer } = await import("./server/createServer.js");
+  const { whenClosed } = await import("./server/lifecycle.js");
   const server = createServer(rt.services);
   if (process.stdin.isTTY) {
     const entry = path.resolve(process.argv[1] ?? "dist/index.js");
@@ -128,10 +126,11 @@ async function runStdio(rt: Runtime): Promise<void> {
     await rt.close();
     process.exit(0);
   };
-  process.stdin.on("end", shutdown);
+  // The transport closes when stdin ends or stdout breaks: nobody is left to answer, so stop.
+  whenClosed(server, () => void shutdown());
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
-  await server.connect(new StdioServerTransport());
+  await server.connect(new LimitedStdioTransport({ warn: (m) => rt.services.log.warn(m) }));
   rt.services.log.debug("stdio transport connected");
 }
 
@@ -157,7 +156,10 @@ async function main(): Promise<void> {
       process.stdout.write((cli.mode === "help" ? HELP : SERVER_VERSION) + "\n"); // stdout-ok: not in stdio mode
       return;
     }
+    // Parsed by us, never by dotenv's config(), which may print to stdout (JSON-RPC's, in stdio mode).
+    const dotenvWarnings = loadDotenvFile();
     cfg = loadConfig(process.env);
+    cfg.warnings.push(...dotenvWarnings);
     // Checked before anything starts, so a refused --http leaves no sandbox or port behind.
     if (cli.mode === "http") {
       const { assertHttpExposureAllowed, resolveToken, sessionLimitsFromEnv } = await import("./entry/http.js");

@@ -1,5 +1,9 @@
 /** Configuration exactly as the contract's table; a bad value is one stderr line and exit 2. */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadDotenvFile } from "../src/config/dotenvFile.js";
 import { ConfigError, loadConfig } from "../src/config/env.js";
 import { runCli } from "./helpers/harness.js";
 
@@ -103,5 +107,68 @@ describe("the CLI with a bad value", () => {
     });
     expect(r.stderr).toMatch(/VICIDIAL_PASS holds characters VICIdial strips/);
     expect(r.stderr + r.stdout).not.toContain("12#34");
+  });
+});
+
+describe("credentials in a URL are never quoted", () => {
+  const secretUrls = [
+    "https://apiuser:Zq9secretPW@dialer example.com", // unparsable: a space in the host
+    "https://apiuser:Zq9secretPW@dialer.example.com:99999/", // unparsable: bad port
+    "apiuser:Zq9secretPW@dialer.example.com", // no scheme: would parse as the scheme "apiuser:"
+    "https://Zq9secretPW@dialer.example.com", // a token alone
+    "https:/apiuser:Zq9secretPW@dialer.example.com",
+    "https:\\\\apiuser:Zq9secretPW@dialer.example.com",
+  ];
+
+  it.each(secretUrls)("VICIDIAL_URL=%s is refused naming the variable, without its user information", (url) => {
+    let message = "";
+    try {
+      loadConfig({ ...real, VICIDIAL_URL: url });
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).variable).toBe("VICIDIAL_URL");
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/user name or password/);
+    expect(message).not.toContain("Zq9secretPW");
+    expect(message).not.toContain("apiuser");
+  });
+
+  it("VICIDIAL_ALLOWED_URL_HOSTS and unknown arguments are quoted without user information", async () => {
+    let message = "";
+    try {
+      loadConfig({ ...real, VICIDIAL_ALLOWED_URL_HOSTS: "https://bot:Zq9secretPW@crm.example.com" });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('"https://***@crm.example.com"');
+    const r = await runCli(["https://bot:Zq9secretPW@crm.example.com"], {});
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain("Zq9secretPW");
+  });
+
+  it("the start-up error of an unparsable VICIDIAL_URL holding user:password@ does not show them", async () => {
+    const r = await runCli([], { ...real, VICIDIAL_URL: secretUrls[0]! });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/VICIDIAL_URL/);
+    expect(r.stderr).not.toContain("Zq9secretPW");
+    expect(r.stdout).toBe("");
+  });
+});
+
+describe("the .env file", () => {
+  it("fills only variables the environment does not set, and a folder without one changes nothing", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "alturl-env-"));
+    try {
+      writeFileSync(path.join(dir, ".env"), "VICIDIAL_USER=fromfile\nVICIDIAL_SOURCE=filesrc\n# a comment\nDOTENV_CONFIG_DEBUG=true\n");
+      const env: Record<string, string> = { VICIDIAL_USER: "fromenv" };
+      expect(loadDotenvFile({ cwd: dir, env })).toEqual([]);
+      expect(env).toEqual({ VICIDIAL_USER: "fromenv", VICIDIAL_SOURCE: "filesrc", DOTENV_CONFIG_DEBUG: "true" });
+      const untouched: Record<string, string> = {};
+      expect(loadDotenvFile({ cwd: path.join(dir, "nowhere"), env: untouched })).toEqual([]);
+      expect(untouched).toEqual({});
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -6,7 +6,8 @@
  * must be built (`npm test` builds first).
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { SourceMap } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -80,6 +81,25 @@ let cleanDir: string;
 let npmCache: string;
 let tarball: string;
 let packedFiles: string[];
+let packedSizes: Map<string, number>;
+let unpackedSize: number;
+
+/**
+ * The libraries in the bundle, read from the bundle itself: esbuild writes a
+ * `// node_modules/<package>/<file>` line before each module it copies in.
+ */
+function bundledPackages(): string[] {
+  const found = new Set<string>();
+  for (const f of packedFiles.filter((p) => p.endsWith(".js"))) {
+    for (const m of readFileSync(path.join(ROOT, f), "utf8").matchAll(/^\/\/ (\S*node_modules\/\S+)$/gm)) {
+      const tail = m[1]!.split("node_modules/").at(-1)!.split("/");
+      found.add(tail[0]!.startsWith("@") ? `${tail[0]}/${tail[1]}` : tail[0]!);
+    }
+  }
+  return [...found].sort();
+}
+
+const squash = (text: string) => text.replace(/\s+/g, " ").trim();
 
 beforeAll(async () => {
   if (!existsSync(DIST_ENTRY)) throw new Error("dist/index.js is missing: run `npm run build` (npm test does) first");
@@ -95,9 +115,11 @@ beforeAll(async () => {
     env: cleanEnv(npmCache),
     maxBuffer: 16 * 1024 * 1024,
   });
-  const info = (JSON.parse(stdout) as { filename: string; files: { path: string }[] }[])[0]!;
+  const info = (JSON.parse(stdout) as { filename: string; unpackedSize: number; files: { path: string; size: number }[] }[])[0]!;
   tarball = info.filename;
   packedFiles = info.files.map((f) => f.path);
+  packedSizes = new Map(info.files.map((f) => [f.path, f.size]));
+  unpackedSize = info.unpackedSize;
 }, 120_000);
 
 afterAll(() => {
@@ -151,6 +173,73 @@ describe("the npm package", () => {
     const changelog = readFileSync(path.join(ROOT, "CHANGELOG.md"), "utf8");
     expect(changelog).toMatch(new RegExp(`^## \\[${pkg.version.replace(/\./g, "\\.")}\\]`, "m"));
   });
+
+  it("ships the licence notice of every library bundled into it", () => {
+    expect(packedFiles).toContain("dist/THIRD_PARTY_LICENSES.txt");
+    const notices = squash(readFileSync(path.join(ROOT, "dist", "THIRD_PARTY_LICENSES.txt"), "utf8"));
+    const bundled = bundledPackages();
+    expect(bundled).toEqual(expect.arrayContaining(["@modelcontextprotocol/sdk", "zod", "undici", "dotenv", "ajv"]));
+    for (const name of bundled) {
+      const dir = path.join(ROOT, "node_modules", name);
+      const licence = readdirSync(dir).find((f) => /^licen[cs]e/i.test(f));
+      expect(licence, `${name} has a licence file`).toBeDefined();
+      const { version } = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { version: string };
+      expect(notices, `${name}'s notice`).toContain(`${name} ${version}`);
+      expect(notices.includes(squash(readFileSync(path.join(dir, licence!), "utf8"))), `${name}'s licence text`).toBe(true);
+    }
+  });
+
+  it("ships source maps of its own code only, and they still lead a stack trace to our TypeScript", () => {
+    const maps = packedFiles.filter((f) => f.endsWith(".map"));
+    expect(maps.length).toBeGreaterThan(0);
+    for (const f of maps) {
+      const map = JSON.parse(readFileSync(path.join(ROOT, f), "utf8")) as { sources: string[]; sourcesContent: (string | null)[] };
+      expect(
+        map.sources.filter((s) => !/^(\.\.\/)+src\//.test(s)),
+        f,
+      ).toEqual([]);
+      expect(map.sourcesContent.every((c) => typeof c === "string")).toBe(true);
+    }
+    // Every map a script points to is in the package.
+    for (const f of packedFiles.filter((p) => p.endsWith(".js"))) {
+      const link = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(readFileSync(path.join(ROOT, f), "utf8"))?.[1];
+      if (link) expect(packedFiles, `${f} -> ${link}`).toContain(path.posix.join(path.posix.dirname(f), link));
+    }
+    const mapBytes = maps.reduce((n, f) => n + (packedSizes.get(f) ?? 0), 0);
+    expect(mapBytes).toBeLessThan(1024 * 1024);
+    expect(unpackedSize).toBeLessThan(4 * 1024 * 1024);
+    // A line of our code in a bundled chunk maps back to its own source line.
+    for (const [source, generated, original] of [
+      ["src/domain/addressPolicy.ts", "function createAddressClassifier(", "export function createAddressClassifier("],
+      ["src/entry/stdioTransport.ts", "refuseOversize(scanner, bytes) {", "private refuseOversize(scanner"],
+    ] as const) {
+      const chunk = packedFiles.find((f) => f.endsWith(".js") && readFileSync(path.join(ROOT, f), "utf8").includes(generated))!;
+      const js = readFileSync(path.join(ROOT, chunk), "utf8").split("\n");
+      const line = js.findIndex((l) => l.includes(generated));
+      const map = new SourceMap(JSON.parse(readFileSync(path.join(ROOT, `${chunk}.map`), "utf8")));
+      const entry = map.findEntry(line, js[line]!.indexOf(generated)) as { originalSource?: string; originalLine?: number };
+      expect(entry.originalSource, chunk).toMatch(new RegExp(`${source.replace(/\./g, "\\.")}$`));
+      expect(readFileSync(path.join(ROOT, source), "utf8").split("\n")[entry.originalLine!]).toContain(original);
+    }
+  });
+
+  it("starts nothing when imported or required: it is a command, not a library", async () => {
+    const env = cleanEnv(npmCache);
+    await exec(NPM, ["install", "--no-audit", "--no-fund", "--ignore-scripts", `./${tarball}`], { cwd: cleanDir, env, timeout: 120_000 });
+    const probe = [
+      "import('vicidial-alturl-mcp').then(() => console.log('imported'), (e) => console.log('import refused', e.code));",
+      "try { require('vicidial-alturl-mcp'); console.log('required'); } catch (e) { console.log('require refused', e.code); }",
+    ].join("\n");
+    const r = await exec(process.execPath, ["-e", probe], { cwd: cleanDir, env, timeout: 20_000 });
+    expect(r.stdout.trim().split("\n").sort()).toEqual([
+      "import refused ERR_PACKAGE_PATH_NOT_EXPORTED",
+      "require refused ERR_PACKAGE_PATH_NOT_EXPORTED",
+    ]);
+    expect(r.stderr).toBe("");
+    // The bin is still there.
+    const bin = path.join(cleanDir, "node_modules", ".bin", process.platform === "win32" ? `${SERVER_NAME}.cmd` : SERVER_NAME);
+    expect((await exec(bin, ["--version"], { cwd: cleanDir, env, timeout: 20_000 })).stdout.trim()).toBe(pkg.version);
+  }, 180_000);
 
   it("runs with npx from the tarball in a clean folder: --version, then stdio with a real client", async () => {
     const env = cleanEnv(npmCache);

@@ -47,20 +47,44 @@ describe("VICIDIAL_READ_ONLY", () => {
     for (const t of tools) expect(t.annotations?.readOnlyHint, t.name).toBe(true);
   });
 
-  it("a write tool called anyway is unknown, and nothing is sent", async () => {
+  it("a write tool called anyway answers READ_ONLY with the variable to change, and nothing is sent", async () => {
     h = await open({ env: { VICIDIAL_READ_ONLY: "true" } });
     const before = h.sandbox.dump();
-    h.sandbox.resetStats();
-    let refused = false;
-    try {
-      const r = await call(h.client, "set_alt_url", { campaign_id: "2001", statuses: ["X"], url: "https://crm.example.com/a" });
-      refused = r.isError;
-    } catch {
-      refused = true;
+    const readTools = (await h.client.listTools()).tools.map((t) => t.name);
+    for (const name of WRITE_TOOLS) {
+      const args =
+        name === "test_alt_url"
+          ? { url: "https://crm.example.com/a" }
+          : { campaign_id: "2001", statuses: ["X"], url: "https://crm.example.com/a" };
+      const error = await refusedWithoutRequest(name, args, "READ_ONLY");
+      expect(error).toMatchObject({ retryable: false, vicidial_response: null });
+      expect(error.message).toContain(name);
+      expect(error.message).toContain("read-only");
+      expect(error.fix).toContain("VICIDIAL_READ_ONLY=false");
+      // And what can be done meanwhile.
+      for (const read of readTools) expect(error.fix).toContain(read);
     }
-    expect(refused).toBe(true);
-    expect(h.sandbox.stats().requests).toBe(0);
+    const r = await call(h.client, "set_alt_url", { campaign_id: "2001", statuses: ["X"], url: "https://crm.example.com/a" });
+    expect(r.isError).toBe(true);
+    expect(r.text).toContain("READ_ONLY");
+    expect(r.text).toContain("VICIDIAL_READ_ONLY=false");
     expect(h.sandbox.dump()).toBe(before);
+  });
+
+  it("an unknown tool name answers with the names of the tools there are, and a likely one", async () => {
+    for (const env of [{}, { VICIDIAL_READ_ONLY: "true" }] as Record<string, string>[]) {
+      h = await open({ env });
+      const names = (await h.client.listTools()).tools.map((t) => t.name);
+      const error = await refusedWithoutRequest("list_alt_url", {}, "INVALID_INPUT");
+      expect(error).toMatchObject({ field: "name" });
+      expect(error.message).toContain('Unknown tool "list_alt_url"');
+      expect(error.message).toContain("Did you mean list_alt_urls?");
+      for (const name of names) expect(error.fix).toContain(name);
+      const far = await refusedWithoutRequest("make_coffee", {}, "INVALID_INPUT");
+      expect(far.message).not.toContain("Did you mean");
+      await h.close();
+      h = null;
+    }
   });
 
   it("without it, every write tool that exists is registered", async () => {

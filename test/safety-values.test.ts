@@ -302,3 +302,15 @@ describe("property: any URL is refused untouched, or stored exactly as reported 
     expect(stored).toBeGreaterThan(RUNS * 0.3);
   }, 120_000);
 });
+
+describe("no credentials in a stored URL", () => {
+  it.each(["https://user%3As3cretpw@crm.example.com/hook", "https://S3CRETPWTOKEN@crm.example.com/hook"])(
+    "set_alt_url refuses user information before the host (%s), sends nothing, and never quotes it",
+    async (url) => {
+      h = await open();
+      const r = await refusedBeforeAnyRequest("set_alt_url", set({ url }), "url");
+      expect(r.structured.error?.fix).toContain('"https://crm.example.com/hook"');
+      expect(`${r.text}${JSON.stringify(r.structured)}`.toLowerCase()).not.toContain("s3cretpw");
+    },
+  );
+});

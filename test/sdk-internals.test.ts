@@ -30,3 +30,40 @@ describe("SDK internals", () => {
     expect(() => wrapRequestHandler(s, "no/such/method", (h) => h)).toThrow(/update src\/server\/sdkInternals\.ts/);
   });
 });
+
+describe("SDK internals at call time", () => {
+  it("a wrapped tools/call handler is the one the server runs for a call, known tool or not", async () => {
+    const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
+    const { InMemoryTransport } = await import("@modelcontextprotocol/sdk/inMemory.js");
+    const s = server();
+    const seen: string[] = [];
+    wrapRequestHandler(s, "tools/call", (original) => async (request, extra) => {
+      seen.push((request as { params: { name: string } }).params.name);
+      return original(request, extra);
+    });
+    const client = new Client({ name: "c", version: "1" });
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await Promise.all([s.connect(a), client.connect(b)]);
+    await client.callTool({ name: "t", arguments: {} });
+    await client.callTool({ name: "nope", arguments: {} });
+    expect(seen).toEqual(["t", "nope"]);
+    await client.close();
+  });
+
+  it("logging/setLevel has a handler to wrap when logging is declared, and the wrapped one answers the client", async () => {
+    const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
+    const { InMemoryTransport } = await import("@modelcontextprotocol/sdk/inMemory.js");
+    const s = new McpServer({ name: "t", version: "1" }, { capabilities: { logging: {} } });
+    const levels: unknown[] = [];
+    wrapRequestHandler(s, "logging/setLevel", (original) => async (request, extra) => {
+      levels.push((request as { params: { level: string } }).params.level);
+      return original(request, extra);
+    });
+    const client = new Client({ name: "c", version: "1" });
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await Promise.all([s.connect(a), client.connect(b)]);
+    await expect(client.setLoggingLevel("error")).resolves.toEqual({});
+    expect(levels).toEqual(["error"]);
+    await client.close();
+  });
+});

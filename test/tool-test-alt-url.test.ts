@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
+import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { classifyAddress } from "../src/domain/addressPolicy.js";
+import { classifyAddress, createAddressClassifier } from "../src/domain/addressPolicy.js";
 import { createAltUrlTester, USER_AGENT } from "../src/domain/prober.js";
 import { defaultSeed } from "../src/sandbox/index.js";
 import { call, type InProcess, inProcess } from "./helpers/harness.js";
@@ -55,8 +56,6 @@ function crm(req: IncomingMessage, res: ServerResponse, port: number): void {
       return redirect(302, "/r2");
     case "/r2":
       return redirect(301, `http://127.0.0.1:${port}/ok`);
-    case "/loop":
-      return redirect(302, "/loop");
     case "/away":
       return redirect(302, `http://localhost:${port}/ok`);
     case "/big":
@@ -145,25 +144,20 @@ describe("test_alt_url through the MCP server", () => {
     expect(both.structured.error).toMatchObject({ code: "INVALID_INPUT", field: "url" });
   });
 
-  it("follows a redirect chain, listing each hop", async () => {
+  it("with allow_private reaches the loopback address named, but follows no redirect from it, not even to the same address", async () => {
+    const before = web.hits.length;
     const r = await call(h.client, "test_alt_url", { url: `${base()}/r1`, allow_private: true });
-    expect(r.structured).toMatchObject({
-      status: 200,
-      ok: true,
-      final_url: `${base()}/ok`,
-      redirects: [
-        { status: 302, location: `${base()}/r2` },
-        { status: 301, location: `${base()}/ok` },
-      ],
-    });
-    expect(r.text).toContain("after 2 redirects");
-  });
-
-  it("stops after five redirects", async () => {
-    const r = await call(h.client, "test_alt_url", { url: `${base()}/loop`, allow_private: true });
     expect(r.isError).toBe(false);
-    expect(r.structured).toMatchObject({ ok: false, failure: "TOO_MANY_REDIRECTS", status: 302 });
-    expect(r.structured.redirects).toHaveLength(6);
+    expect(r.structured).toMatchObject({
+      ok: false,
+      status: 302,
+      failure: "REDIRECT_REFUSED",
+      final_url: `${base()}/r1`,
+      stopped_at: `${base()}/r2`,
+      redirects: [{ status: 302, location: `${base()}/r2` }],
+    });
+    expect(r.structured.error_detail).toContain("even with allow_private");
+    expect(web.hits.slice(before)).toEqual(["/r1"]);
   });
 
   it("gives up on a target that never answers within timeout_ms, as a result rather than an error", async () => {
@@ -235,7 +229,11 @@ describe("createAltUrlTester: DNS and redirects into private networks", () => {
   let internal: Target;
   // 127.0.0.2 plays a public web server; 127.0.0.1 is the private network it must not lead into.
   const classify = (ip: string) => (ip === "127.0.0.2" ? null : classifyAddress(ip));
-  const dns: Record<string, string> = { "crm.example.test": "127.0.0.2", "intranet.example.test": "10.1.2.3" };
+  const dns: Record<string, string> = {
+    "crm.example.test": "127.0.0.2",
+    "intranet.example.test": "10.1.2.3",
+    "metadata.example.test": "169.254.169.254",
+  };
   const lookups: string[] = [];
   const lookup = async (host: string) => {
     lookups.push(host);
@@ -249,8 +247,14 @@ describe("createAltUrlTester: DNS and redirects into private networks", () => {
   beforeAll(async () => {
     internal = await target("127.0.0.1", (_q, res) => res.writeHead(200).end("secret admin page"));
     publicSite = await target("127.0.0.2", (req, res) => {
-      if (req.url === "/to-loopback") res.writeHead(302, { location: `http://127.0.0.1:${internal.port}/admin` }).end();
-      else if (req.url === "/to-intranet") res.writeHead(307, { location: "http://intranet.example.test/admin" }).end();
+      const redirect = (status: number, location: string): void => void res.writeHead(status, { location }).end();
+      if (req.url === "/to-loopback") redirect(302, `http://127.0.0.1:${internal.port}/admin`);
+      else if (req.url === "/to-intranet") redirect(302, "http://intranet.example.test/admin");
+      else if (req.url === "/to-metadata") redirect(302, "http://169.254.169.254/latest/meta-data/");
+      else if (req.url === "/to-metadata-name") redirect(302, "http://metadata.example.test/computeMetadata/v1/");
+      else if (req.url === "/r1") redirect(302, "/r2");
+      else if (req.url === "/r2") redirect(301, `http://crm.example.test:${publicSite.port}/ok`);
+      else if (req.url === "/loop") redirect(302, "/loop");
       else res.writeHead(200).end("public hello");
     });
   });
@@ -284,9 +288,48 @@ describe("createAltUrlTester: DNS and redirects into private networks", () => {
     expect(r.error_detail).toContain("10.1.2.3 (private)");
   });
 
-  it("follows such redirects only with allowPrivate", async () => {
-    const r = await tester.check({ ...input(`http://crm.example.test:${publicSite.port}/to-loopback`), allowPrivate: true });
+  it("follows a redirect chain between public addresses, listing each hop", async () => {
+    const site = `http://crm.example.test:${publicSite.port}`;
+    const r = await tester.check(input(`${site}/r1`));
+    expect(r).toMatchObject({
+      status: 200,
+      ok: true,
+      final_url: `${site}/ok`,
+      redirects: [
+        { status: 302, location: `${site}/r2` },
+        { status: 301, location: `${site}/ok` },
+      ],
+    });
+  });
+
+  it("stops after five redirects", async () => {
+    const r = await tester.check(input(`http://crm.example.test:${publicSite.port}/loop`));
+    expect(r).toMatchObject({ ok: false, failure: "TOO_MANY_REDIRECTS", status: 302 });
+    expect(r.redirects).toHaveLength(6);
+  });
+
+  it.each([
+    ["loopback", "/to-loopback", "loopback"],
+    ["a private host name", "/to-intranet", "10.1.2.3 (private)"],
+    ["the metadata address", "/to-metadata", "169.254.169.254 (link-local (the cloud metadata service))"],
+    ["a name for the metadata address", "/to-metadata-name", "169.254.169.254"],
+  ])("never follows a redirect into %s, even with allowPrivate", async (_what, path, why) => {
+    const r = await tester.check({ ...input(`http://crm.example.test:${publicSite.port}${path}`), allowPrivate: true });
+    expect(r).toMatchObject({
+      ok: false,
+      status: 302,
+      failure: "REDIRECT_REFUSED",
+      final_url: `http://crm.example.test:${publicSite.port}${path}`,
+    });
+    expect(r.error_detail).toContain(why);
+    expect(r.error_detail).toContain("even with allow_private");
+    expect(internal.hits).toEqual([]);
+  });
+
+  it("with allowPrivate, still reaches the private address the person named", async () => {
+    const r = await tester.check({ ...input(`http://127.0.0.1:${internal.port}/admin`), allowPrivate: true });
     expect(r).toMatchObject({ ok: true, status: 200, body_preview: "secret admin page" });
+    internal.hits.length = 0;
   });
 
   it("refuses a host with any private address among its addresses, and reports DNS failures as results", async () => {
@@ -322,7 +365,8 @@ describe("createAltUrlTester: DNS and redirects into private networks", () => {
       ["172.16.5.4", "private"],
       ["172.32.0.1", null],
       ["192.168.0.1", "private"],
-      ["169.254.169.254", "link-local"],
+      ["169.254.169.254", "link-local (the cloud metadata service)"],
+      ["169.254.1.1", "link-local"],
       ["100.64.0.1", "carrier-grade NAT (100.64.0.0/10)"],
       ["224.0.0.1", "multicast"],
       ["0.0.0.0", "unspecified (0.0.0.0/8)"],
@@ -334,16 +378,86 @@ describe("createAltUrlTester: DNS and redirects into private networks", () => {
       ["fe80::1", "link-local"],
       ["fd00::1", "unique-local"],
       ["ff02::1", "multicast"],
-      ["::ffff:127.0.0.1", "loopback"],
-      ["::ffff:7f00:1", "loopback"],
-      ["::ffff:10.0.0.1", "private"],
-      ["::ffff:93.184.216.34", null],
-      ["64:ff9b::a00:1", "private"],
-      ["2002:c0a8:101::1", "private"],
+      ["::ffff:127.0.0.1", "IPv4-mapped (::ffff:0:0/96)"],
+      ["::ffff:7f00:1", "IPv4-mapped (::ffff:0:0/96)"],
+      ["2002:c0a8:101::1", "6to4 for a private IPv4 address"],
       ["2606:4700:4700::1111", null],
       ["fe80::1%eth0", "link-local"],
     ];
     for (const [ip, want] of cases) expect([ip, classifyAddress(ip)]).toEqual([ip, want]);
+  });
+
+  it("treats every address that is not globally reachable as private: documentation, benchmarking and IETF ranges, and IPv6 forms that carry IPv4", () => {
+    const notGlobal = [
+      // IPv4 documentation (TEST-NET-1, -2, -3), benchmarking, IETF protocol and former 6to4 relay blocks, reserved.
+      "192.0.2.10",
+      "198.51.100.7",
+      "203.0.113.200",
+      "198.18.0.1",
+      "198.19.255.254",
+      "192.0.0.8",
+      "192.88.99.1",
+      "240.0.0.1",
+      // IPv6 documentation, discard, translation and tunnel forms that embed an IPv4 address.
+      "2001:db8::1",
+      "3fff::1",
+      "100::1",
+      "::ffff:93.184.216.34",
+      "::ffff:10.0.0.1",
+      "::10.0.0.1",
+      "::7f00:1",
+      "64:ff9b::a9fe:a9fe",
+      "64:ff9b::93.184.216.34",
+      "64:ff9b:1::a00:1",
+      "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+      "2001:2::1",
+      "2002:7f00:1::1",
+      "2002:a9fe:a9fe::1",
+      "2002:c000:0201::1",
+      "fec0::1",
+      "5f00::1",
+      "4000::1",
+      "1::1",
+    ];
+    const leaked = notGlobal.filter((ip) => classifyAddress(ip) === null);
+    expect(leaked).toEqual([]);
+    // Global addresses stay global, 6to4 of a public IPv4 address included.
+    for (const ip of ["2002:5db8:d822::1", "2a00:1450:4001:80b::200e", "1.1.1.1", "192.0.3.1", "198.20.0.1", "203.0.114.1"]) {
+      expect([ip, classifyAddress(ip)]).toEqual([ip, null]);
+    }
+  });
+
+  it("treats this machine's own interface addresses as private, public ones included", async () => {
+    const machine = createAddressClassifier({
+      interfaces: () => ({
+        eth0: [
+          { address: "93.184.216.34", netmask: "255.255.255.0", family: "IPv4", mac: "00:00:00:00:00:00", internal: false, cidr: null },
+        ],
+        eth1: [
+          {
+            address: "2606:4700:4700::1111",
+            netmask: "ffff:ffff:ffff:ffff::",
+            family: "IPv6",
+            mac: "00:00:00:00:00:00",
+            internal: false,
+            cidr: null,
+            scopeid: 0,
+          },
+        ],
+      }),
+    });
+    expect(machine("93.184.216.34")).toBe("an address of this machine (interface eth0)");
+    expect(machine("2606:4700:4700:0:0:0:0:1111")).toBe("an address of this machine (interface eth1)");
+    expect(machine("93.184.216.35")).toBeNull();
+    // The default classifier knows the real interfaces of the machine running this test.
+    for (const info of Object.values(os.networkInterfaces()).flat())
+      expect([info!.address, classifyAddress(info!.address)]).not.toContainEqual(null);
+    // And the prober refuses such an address before connecting.
+    const prober = createAltUrlTester({ lookup: async () => [{ address: "93.184.216.34", family: 4 }], classify: machine });
+    await expect(prober.check(input("http://this-server.example.test/"))).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      field: "allow_private",
+    });
   });
 });
 

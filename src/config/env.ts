@@ -89,24 +89,39 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(env.XDG_STATE_HOME || path.join(os.homedir(), ".local", "state"), "vicidial-alturl-mcp");
 }
 
+/** User information before a host (user@, user:password@, token@), with or without a scheme. */
+const USERINFO = /^((?:[A-Za-z][A-Za-z0-9+.-]*:[\\/]*)?)[^/?#\\]*@/;
+
+/**
+ * A configured value as it may be quoted in an error or warning: any user
+ * information before a host is replaced by "***@", since it is a credential
+ * (ConfigError messages go to stderr and into client logs).
+ */
+export function quotable(value: string): string {
+  return value.replace(USERINFO, "$1***@");
+}
+
+const NO_CREDENTIALS_IN_URL =
+  "must not contain a user name or password (user:password@ before the host); use VICIDIAL_USER and VICIDIAL_PASS";
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const warnings: string[] = [];
 
   const rawUrl = env.VICIDIAL_URL?.trim() || null;
   let vicidialUrl: string | null = null;
   if (rawUrl !== null) {
+    // Before parsing: an unparsable URL must not be quoted with its credentials.
+    if (USERINFO.test(rawUrl)) throw new ConfigError("VICIDIAL_URL", NO_CREDENTIALS_IN_URL);
     let parsed: URL;
     try {
       parsed = new URL(rawUrl);
     } catch {
-      throw new ConfigError("VICIDIAL_URL", `not a URL: "${rawUrl}" (expected e.g. https://dialer.example.com)`);
+      throw new ConfigError("VICIDIAL_URL", `not a URL: "${quotable(rawUrl)}" (expected e.g. https://dialer.example.com)`);
     }
     if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
       throw new ConfigError("VICIDIAL_URL", `must start with https:// (or http://), got "${parsed.protocol}"`);
     }
-    if (parsed.username || parsed.password) {
-      throw new ConfigError("VICIDIAL_URL", "must not contain a user or password; use VICIDIAL_USER and VICIDIAL_PASS");
-    }
+    if (parsed.username || parsed.password) throw new ConfigError("VICIDIAL_URL", NO_CREDENTIALS_IN_URL);
     // Accept the web root or a URL that already ends in /vicidial/...: keep the root.
     const root = parsed.pathname.replace(/\/vicidial(\/.*)?$/i, "").replace(/\/+$/, "");
     vicidialUrl = `${parsed.protocol}//${parsed.host}${root}`;
@@ -157,7 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const allowedUrlHosts = list(env, "VICIDIAL_ALLOWED_URL_HOSTS")?.map((h) => h.toLowerCase()) ?? null;
   for (const h of allowedUrlHosts ?? []) {
     if (!/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(h)) {
-      throw new ConfigError("VICIDIAL_ALLOWED_URL_HOSTS", `"${h}" is not a host name (e.g. crm.example.com or *.example.com)`);
+      throw new ConfigError("VICIDIAL_ALLOWED_URL_HOSTS", `"${quotable(h)}" is not a host name (e.g. crm.example.com or *.example.com)`);
     }
   }
 

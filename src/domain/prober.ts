@@ -3,7 +3,10 @@
  * (GET, redirects followed), fenced by the address policy: every hop checked
  * against the allowed hosts and the private-address rule, the connection
  * pinned to the address that was checked (DNS cannot answer differently
- * between the check and the connect), time and body bounded.
+ * between the check and the connect), time and body bounded. `allowPrivate`
+ * covers only the address the person named (the first hop): a redirect into
+ * a private, loopback, link-local or metadata address is never followed, or
+ * any web server could use this server to reach the network it sits in.
  */
 import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP, type LookupFunction } from "node:net";
@@ -23,6 +26,7 @@ const systemResolver: Resolver = (host) => dnsLookup(host, { all: true, verbatim
 
 export interface AltUrlCheckInput {
   url: string;
+  /** Allow a private address for the URL given; never for a redirect. */
   allowPrivate: boolean;
   timeoutMs: number;
   requireHttps: boolean;
@@ -119,7 +123,7 @@ export function createAltUrlTester(deps: { lookup?: Resolver; classify?: (ip: st
   const maxBody = deps.maxBodyBytes ?? MAX_BODY_BYTES;
 
   /** Policy and address checks for one hop; returns the address to connect to. */
-  async function vet(url: URL, input: AltUrlCheckInput, signal: AbortSignal): Promise<{ address: string; family: number }> {
+  async function vet(url: URL, input: AltUrlCheckInput, hop: number, signal: AbortSignal): Promise<{ address: string; family: number }> {
     const host = url.hostname.replace(/^\[|\]$/g, "");
     if (url.protocol !== "http:" && url.protocol !== "https:")
       throw new HopRefused("url", `${url.href} is not an http:// or https:// address.`, "Only web addresses can be tested.");
@@ -154,6 +158,14 @@ export function createAltUrlTester(deps: { lookup?: Resolver; classify?: (ip: st
       if (addresses.length === 0) throw new HopFailed("DNS_FAILED", `The host name "${host}" has no address.`);
     }
     const local = addresses.map((a) => ({ ...a, why: classify(a.address) })).filter((a) => a.why !== null);
+    if (local.length && hop > 0) {
+      const which = local.map((a) => `${a.address} (${a.why})`).join(", ");
+      throw new HopRefused(
+        "allow_private",
+        `${host} resolves to ${which}, which is not a public internet address; redirects are never followed into private networks, even with allow_private.`,
+        "Test the redirect's target directly if it is deliberately an internal server (allow_private covers only the URL you give), or have the target stop redirecting there.",
+      );
+    }
     if (local.length && !input.allowPrivate) {
       const which = local.map((a) => `${a.address} (${a.why})`).join(", ");
       throw new HopRefused(
@@ -190,7 +202,7 @@ export function createAltUrlTester(deps: { lookup?: Resolver; classify?: (ip: st
       for (let hop = 0; ; hop++) {
         let pinned: { address: string; family: number };
         try {
-          pinned = await vet(current, input, controller.signal);
+          pinned = await vet(current, input, hop, controller.signal);
         } catch (err) {
           if (!(err instanceof HopRefused) || hop === 0) throw err;
           result.failure = "REDIRECT_REFUSED";

@@ -35,8 +35,6 @@ export function stripLikeVicidial(value: string): string {
 // Left as they are in the path and query: kept by VICIdial and meaningful in a
 // URL. Space is kept by VICIdial but is not valid in a URL, so it is encoded.
 const SAFE_IN_PATH = /^[A-Za-z0-9\-._:/@?&=+]$/;
-// In the user name `@` would end the userinfo early, so it is encoded too.
-const SAFE_IN_USER = /^[A-Za-z0-9\-._=+&]$/;
 const HOST_CHARS = /^[A-Za-z0-9.-]*$/;
 const TEMPLATE_MARKER = /--A--[A-Za-z0-9_]+--B--/gi;
 // C0, DEL and C1 controls plus the Unicode line/paragraph separators.
@@ -62,11 +60,12 @@ export function percentEncodeChar(ch: string): string {
 }
 
 /**
- * Drop a password from text echoed back in a fix (user:password@host); the
- * password check comes later, and a secret should not travel in an error.
+ * Drop the user information (user, user:password or a token before "@") from
+ * text echoed back in an error: it is a secret, and the check that refuses
+ * it comes after others that quote the URL.
  */
 function scrub(s: string): string {
-  return s.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#@]*?):[^/?#@]*@/, "$1@");
+  return s.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/*)?[^/?#]*@/, "$1");
 }
 
 function hasLoneSurrogate(s: string): boolean {
@@ -230,6 +229,15 @@ export function prepareAltUrl(input: string, policy: UrlPolicy, field = "url"): 
 
   const m = /^(https?):\/\/(.*)$/is.exec(s);
   if (!m) {
+    // "user:password@host" without a scheme would otherwise be read as the scheme "user:".
+    const credentials = /^[^/?#]*@/.exec(s);
+    if (credentials) {
+      throw invalidInput(
+        field,
+        "is not an https:// or http:// address, and holds user information before the host (user@, user:password@ or token@), which an Alt URL never may: VICIdial stores and logs it.",
+        `Use "https://${s.slice(credentials[0].length)}"; if the target needs a credential, have it accept a token parameter it can check instead.`,
+      );
+    }
     const suggestion = suggestWithScheme(s);
     const otherScheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(s);
     if (suggestion !== null) {
@@ -280,20 +288,17 @@ export function prepareAltUrl(input: string, policy: UrlPolicy, field = "url"): 
   const authority = authEnd < 0 ? rest : rest.slice(0, authEnd);
   rest = authEnd < 0 ? "" : rest.slice(authEnd);
 
-  let userinfo: string | null = null;
-  let hostPort = authority;
   const at = authority.lastIndexOf("@");
-  if (at >= 0) {
-    userinfo = authority.slice(0, at);
-    hostPort = authority.slice(at + 1);
-  }
-  const rebuild = (ui: string | null, hp: string) => `${scheme}://${ui === null ? "" : ui + "@"}${hp}${rest}`;
+  const hostPort = at >= 0 ? authority.slice(at + 1) : authority;
+  const rebuild = (hp: string) => `${scheme}://${hp}${rest}`;
 
-  if (userinfo?.includes(":")) {
+  if (at >= 0) {
+    // Any user information is a credential (a user name, user:password, or a token alone); never quote it.
+    const without = rebuild(hostPort);
     throw invalidInput(
       field,
-      "contains a password (user:password@host); VICIdial stores and logs the URLs it fetches, so the password would be exposed.",
-      `Remove the credentials and have the target accept a token it can check instead: "${rebuild(null, hostPort)}".`,
+      "contains user information before the host (user@, user:password@ or token@); VICIdial stores and logs the URLs it fetches, so it would be exposed.",
+      `Remove it: "${without}". If the target needs a credential, have it accept a token parameter it can check instead, e.g. "${without}${without.includes("?") ? "&" : "?"}token=YOUR_TOKEN".`,
     );
   }
 
@@ -330,7 +335,7 @@ export function prepareAltUrl(input: string, policy: UrlPolicy, field = "url"): 
       throw invalidInput(
         field,
         `has a non-ASCII host name ("${host}"); VICIdial drops every non-ASCII character.`,
-        `Use the host's ASCII (punycode) form: "${rebuild(userinfo, puny + (port === null ? "" : ":" + port))}".`,
+        `Use the host's ASCII (punycode) form: "${rebuild(puny + (port === null ? "" : ":" + port))}".`,
       );
     }
     throw invalidInput(
@@ -353,19 +358,18 @@ export function prepareAltUrl(input: string, policy: UrlPolicy, field = "url"): 
     throw invalidInput(
       field,
       `has an invalid port ":${port}" (must be a number from 1 to 65535).`,
-      `Correct or remove the port: "${rebuild(userinfo, host)}".`,
+      `Correct or remove the port: "${rebuild(host)}".`,
     );
   }
 
   enforcePolicy({ scheme, host, httpsForm: () => httpsSuggestion(`https://${m[2]!}`, policy, field) }, policy, field);
 
-  const user = userinfo === null ? null : encodePart(userinfo, "user name", SAFE_IN_USER, warnings);
   const qAt = rest.indexOf("?");
   const path = qAt < 0 ? rest : rest.slice(0, qAt);
   const query = qAt < 0 ? null : rest.slice(qAt + 1);
   const encPath = encodePart(path, "path", SAFE_IN_PATH, warnings);
   const encQuery = query === null ? null : encodePart(query, "query", SAFE_IN_PATH, warnings);
-  const url = `${scheme}://${user === null ? "" : user + "@"}${hostPort}${encPath}${encQuery === null ? "" : "?" + encQuery}`;
+  const url = `${scheme}://${hostPort}${encPath}${encQuery === null ? "" : "?" + encQuery}`;
 
   if (url.length < URL_MIN_LENGTH || url.length > URL_MAX_LENGTH) {
     throw invalidInput(

@@ -1,0 +1,90 @@
+/**
+ * Which tools this server offers, and why it does not offer the others. An
+ * unavailable tool is not registered (tools/list never shows it), yet a call
+ * to it by name, from a model that read about it elsewhere, gets an answer it
+ * can act on: the reason's own code and fix in the contract's error shape,
+ * not the SDK's bare "Tool ... not found". Each rule is one reason (read-only
+ * mode today; tool selection or per-token scopes can each add their own).
+ * A name no tool has answers with the names there are.
+ */
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Services } from "../domain/runtime.js";
+import { type ErrorCode, ToolError } from "../shared/errors.js";
+import type { ToolDefinition } from "../tools/shared/define.js";
+import { errorResult } from "./registerTool.js";
+import { wrapRequestHandler } from "./sdkInternals.js";
+
+/** Why one tool is not offered: the error a call to it answers with. */
+export interface Unavailable {
+  code: ErrorCode;
+  message: string;
+  cause: string;
+  fix: string;
+}
+
+/** One reason a tool may be withheld: null when this rule lets the tool through. */
+export type AvailabilityRule = (tool: ToolDefinition, services: Services) => Unavailable | null;
+
+export const readOnlyRule: AvailabilityRule = (tool, services) =>
+  tool.write && services.config.readOnly
+    ? {
+        code: "READ_ONLY",
+        message: `${tool.name} is not available: this server runs in read-only mode.`,
+        cause:
+          "VICIDIAL_READ_ONLY=true is set for this server, so it offers no tool that changes VICIdial or requests other servers; nothing was sent to VICIdial.",
+        fix: "Ask whoever runs this server to set VICIDIAL_READ_ONLY=false (or remove it) in its environment or .env file and restart it.",
+      }
+    : null;
+
+export const AVAILABILITY_RULES: AvailabilityRule[] = [readOnlyRule];
+
+export interface ToolPlan {
+  available: ToolDefinition[];
+  /** Tool name -> why it is not offered (the first rule that withholds it). */
+  unavailable: Map<string, Unavailable>;
+}
+
+export function planTools(tools: ToolDefinition[], services: Services, rules: AvailabilityRule[] = AVAILABILITY_RULES): ToolPlan {
+  const plan: ToolPlan = { available: [], unavailable: new Map() };
+  for (const tool of tools) {
+    const reason = rules.reduce<Unavailable | null>((found, rule) => found ?? rule(tool, services), null);
+    if (reason) plan.unavailable.set(tool.name, reason);
+    else plan.available.push(tool);
+  }
+  return plan;
+}
+
+/** Edit distance, for "did you mean" on a mistyped tool name. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+function unknownTool(name: string, available: string[]): ToolError {
+  const near = available.filter((n) => distance(n, name) <= 3).sort((x, y) => distance(x, name) - distance(y, name))[0];
+  return new ToolError({
+    code: "INVALID_INPUT",
+    field: "name",
+    message: `Unknown tool "${name}".${near ? ` Did you mean ${near}?` : ""}`,
+    cause: `This server has no tool named "${name}"; nothing was sent to VICIdial.`,
+    fix: `Call one of this server's tools: ${available.join(", ")}.`,
+  });
+}
+
+/** Answer tools/call for a withheld or unknown name before the SDK's "not found"; every other call passes through. */
+export function answerUnavailableTools(server: McpServer, plan: ToolPlan, services: Services): void {
+  const available = plan.available.map((t) => t.name);
+  const stillAvailable = ` Meanwhile these tools work: ${available.join(", ")}.`;
+  wrapRequestHandler(server, "tools/call", (original) => async (request, extra) => {
+    const name = (request as { params?: { name?: unknown } }).params?.name;
+    if (typeof name !== "string" || available.includes(name)) return original(request, extra);
+    const reason = plan.unavailable.get(name);
+    const error = reason ? new ToolError({ ...reason, fix: reason.fix + stillAvailable }) : unknownTool(name, available);
+    return services.redactor.value(errorResult(error.toPayload(), services.sandbox));
+  });
+}
