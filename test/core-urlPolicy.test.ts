@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { hostAllowed, prepareAltUrl, stripLikeVicidial, type UrlPolicy } from "../src/domain/urlPolicy.js";
+import { hostAllowed } from "../src/domain/hostPolicy.js";
+import { prepareAltUrl, stripLikeVicidial, type UrlPolicy } from "../src/domain/urlPolicy.js";
 import { refusal } from "./helpers/assertions.js";
 
 const open: UrlPolicy = { requireHttps: false, allowedHosts: null };

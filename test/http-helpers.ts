@@ -32,7 +32,7 @@ export async function startRig(opts: { seed?: SandboxSeed; http?: Partial<HttpOp
     server,
     async close() {
       await server.close();
-      await services.client.close();
+      await services.close();
       await sandbox.close();
     },
   };

@@ -64,11 +64,16 @@ describe("log messages to MCP clients", () => {
     const s = await session(h.services);
     const log = h.services.log;
     log.info("an info line");
-    log.warn(`a retry after a lost answer (pass=${SECRET})`);
+    log.warn(
+      `a lost answer to GET /vicidial/non_agent_api.php?user=u&pass=${SECRET}&function=version, and VICIdial said: Login incorrect, please try again: |u|${SECRET}|BAD|`,
+    );
     log.error("an error line");
     await waitFor(() => s.logged.length >= 2, 2000, "two messages");
     expect(s.logged.map((l) => [l.level, l.data])).toEqual([
-      ["warning", "a retry after a lost answer (pass=***)"],
+      [
+        "warning",
+        "a lost answer to GET /vicidial/non_agent_api.php?user=u&pass=***&function=version, and VICIdial said: Login incorrect, please try again: |u|***|BAD|",
+      ],
       ["error", "an error line"],
     ]);
 

@@ -13,7 +13,7 @@ import { isIP, type LookupFunction } from "node:net";
 import { loadUndici } from "../client/transport.js";
 import { invalidInput } from "../shared/errors.js";
 import { classifyAddress } from "./addressPolicy.js";
-import { hostAllowed } from "./urlPolicy.js";
+import { hostAllowed } from "./hostPolicy.js";
 
 export const USER_AGENT = "VICIdial-Alt-URL-check (vicidial-alturl-mcp; like VICIdial's PHP fetch)";
 const MAX_REDIRECTS = 5;

@@ -13,10 +13,10 @@ import { invalidInput, ToolError } from "../shared/errors.js";
 import type { AltUrl, EntryRef, RowValues, UrlType } from "../shared/model.js";
 import { entryLabel, sameStatusSet, valuesOf } from "../shared/model.js";
 import type { AuditIntent, AuditLog } from "./audit.js";
+import { assertLivePolicy, type UrlPolicy } from "./hostPolicy.js";
 import { type Changes, databaseRefused, diff, isUnknownOutcome, notApplied, rowGone, stillUnknown, verifyStored } from "./outcomes.js";
 import { removeRow } from "./removeRow.js";
 import { newRowValues } from "./rowRules.js";
-import { assertLivePolicy, type UrlPolicy } from "./urlPolicy.js";
 
 export type { Changes };
 

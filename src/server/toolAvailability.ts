@@ -80,11 +80,20 @@ function unknownTool(name: string, available: string[]): ToolError {
 export function answerUnavailableTools(server: McpServer, plan: ToolPlan, services: Services): void {
   const available = plan.available.map((t) => t.name);
   const stillAvailable = ` Meanwhile these tools work: ${available.join(", ")}.`;
+  const answer = (error: ToolError) => services.redactor.value(errorResult(error.toPayload(), services.sandbox));
   wrapRequestHandler(server, "tools/call", (original) => async (request, extra) => {
     const name = (request as { params?: { name?: unknown } }).params?.name;
     if (typeof name !== "string" || available.includes(name)) return original(request, extra);
     const reason = plan.unavailable.get(name);
-    const error = reason ? new ToolError({ ...reason, fix: reason.fix + stillAvailable }) : unknownTool(name, available);
-    return services.redactor.value(errorResult(error.toPayload(), services.sandbox));
+    if (reason) return answer(new ToolError({ ...reason, fix: reason.fix + stillAvailable }));
+    // Not ours: the SDK may still know it (a tool registered after ours); only its "not found" is replaced.
+    try {
+      const out = (await original(request, extra)) as { isError?: boolean; content?: { text?: string }[] };
+      if (out?.isError && /Tool \S+ not found/.test(out.content?.[0]?.text ?? "")) return answer(unknownTool(name, available));
+      return out;
+    } catch (err) {
+      if (/not found/.test((err as Error)?.message ?? "")) return answer(unknownTool(name, available));
+      throw err;
+    }
   });
 }
