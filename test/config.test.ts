@@ -75,7 +75,7 @@ describe("loadConfig", () => {
     expect(variableOf({ ...real, VICIDIAL_TIMEOUT_MS: "soon" })).toBe("VICIDIAL_TIMEOUT_MS");
     expect(variableOf({ ...real, VICIDIAL_READ_ONLY: "maybe" })).toBe("VICIDIAL_READ_ONLY");
     expect(variableOf({ ...real, VICIDIAL_MAX_CONCURRENCY: "0" })).toBe("VICIDIAL_MAX_CONCURRENCY");
-    expect(variableOf({ ...real, VICIDIAL_ALLOWED_CAMPAIGNS: "TOOLONGID9" })).toBe("VICIDIAL_ALLOWED_CAMPAIGNS");
+    expect(variableOf({ ...real, VICIDIAL_ALLOWED_CAMPAIGNS: "AN_IN_GROUP_ID_OVER_20" })).toBe("VICIDIAL_ALLOWED_CAMPAIGNS");
     expect(variableOf({ ...real, VICIDIAL_ALLOWED_URL_HOSTS: "https://crm.example.com/" })).toBe("VICIDIAL_ALLOWED_URL_HOSTS");
     expect(variableOf({ ...real, VICIDIAL_URL: "http://dialer.example.com", VICIDIAL_REQUIRE_HTTPS: "true" })).toBe("VICIDIAL_URL");
   });

@@ -165,8 +165,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const allowedCampaigns = list(env, "VICIDIAL_ALLOWED_CAMPAIGNS");
   for (const c of allowedCampaigns ?? []) {
-    if (!/^[A-Za-z0-9_-]{2,8}$/.test(c)) {
-      throw new ConfigError("VICIDIAL_ALLOWED_CAMPAIGNS", `"${c}" is not a campaign id (2 to 8 letters, digits, - or _)`);
+    // It limits in-group and list ids too: in-group ids run to 20 characters, list ids are digits.
+    if (!/^(?:\d{1,19}|[A-Za-z0-9_-]{2,20})$/.test(c)) {
+      throw new ConfigError(
+        "VICIDIAL_ALLOWED_CAMPAIGNS",
+        `"${quotable(c)}" is not a campaign, in-group or list id (2 to 20 letters, digits, - or _; a list id is digits)`,
+      );
     }
   }
   const allowedUrlHosts = list(env, "VICIDIAL_ALLOWED_URL_HOSTS")?.map((h) => h.toLowerCase()) ?? null;

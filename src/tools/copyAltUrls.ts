@@ -119,12 +119,13 @@ export const copyAltUrls = defineTool({
   async handler(a, ctx) {
     const s = ctx.services;
     const type = a.url_type;
+    // Checked before the source is read: bad input sends nothing at all.
+    s.system(a.system).entries.assertUrlType(a.to_entry_type, type);
     const src = await resolveEntry(
       s,
       { system: a.system, campaign_id: a.from_campaign_id, entry_type: a.from_entry_type, url_type: type },
       "from_campaign_id",
     );
-    src.sys.entries.assertUrlType(a.to_entry_type, type);
     const warnings = [...src.warnings];
     const read = await src.sys.storeFor(src.entry).list(src.entry, type);
     warnings.push(...read.warnings);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultSeed } from "../src/sandbox/index.js";
-import { call, type InProcess, inProcess } from "./helpers/harness.js";
+import { defaultSeed } from "../../src/sandbox/index.js";
+import { call, type InProcess, inProcess } from "../helpers/harness.js";
 
 /** The default call centre plus one Alt URL on 2002, whose Dispo Call URL is not ALT. */
 function seed() {
@@ -118,5 +118,43 @@ describe("preview_dispo_urls", () => {
     const r = await call(h.client, "preview_dispo_urls", { campaign_id: "2001", status: "SALE PSALE" });
     expect(r.isError).toBe(true);
     expect(r.structured.error).toMatchObject({ code: "INVALID_INPUT", field: "status" });
+  });
+
+  it("an in-group in ALT mode previews its own rows (read through the admin page)", async () => {
+    const r = await call(h.client, "preview_dispo_urls", {
+      campaign_id: "SALESLINE",
+      entry_type: "ingroup",
+      status: "SALE",
+      sample_lead: LEAD,
+    });
+    expect(r.structured).toMatchObject({
+      campaign_id: "SALESLINE",
+      entry_type: "ingroup",
+      alt_mode: true,
+      rows_from: "in-group SALESLINE",
+    });
+    expect((r.structured.fires as { id: number }[]).map((f) => f.id)).toEqual([101]);
+    expect(r.structured.skipped).toEqual([expect.objectContaining({ id: 102, reason_code: "inactive" })]);
+  });
+
+  it("an in-group not in ALT mode says what the answer depends on, and shows the agent's campaign's rows when given", async () => {
+    const r = await call(h.client, "preview_dispo_urls", { campaign_id: "OVERFLOW", entry_type: "ingroup", status: "SALE" });
+    expect(r.structured).toMatchObject({ alt_mode: false, rows_from: null, fires: [] });
+    expect(r.structured.depends_on).toMatch(/agent_campaign_id/);
+    const camp = await call(h.client, "preview_dispo_urls", {
+      campaign_id: "OVERFLOW",
+      entry_type: "ingroup",
+      status: "SALE",
+      agent_campaign_id: "2001",
+    });
+    expect(camp.structured.rows_from).toBe("campaign 2001");
+    const fires = camp.structured.fires as { id: number; conditions: string[] }[];
+    expect(fires.map((f) => f.id)).toEqual([1, 2, 4]);
+    expect(fires[0]!.conditions[0]).toBe("only if OVERFLOW's Dispo Call URL is CAMP");
+  });
+
+  it("takes only campaigns and in-groups (a list has no dispo URLs)", async () => {
+    const r = await call(h.client, "preview_dispo_urls", { campaign_id: "101", entry_type: "list", status: "SALE" });
+    expect(r.structured.error).toMatchObject({ code: "INVALID_INPUT", field: "entry_type" });
   });
 });

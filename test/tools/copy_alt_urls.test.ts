@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { CallToolResultSchema, type Progress } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
-import type { SandboxCampaign, SandboxSeed } from "../src/sandbox/index.js";
-import { defaultSeed } from "../src/sandbox/index.js";
-import { call, type InProcess, type InProcessOptions, inProcess } from "./helpers/harness.js";
+import type { SandboxCampaign, SandboxSeed } from "../../src/sandbox/index.js";
+import { defaultSeed } from "../../src/sandbox/index.js";
+import { call, type InProcess, type InProcessOptions, inProcess } from "../helpers/harness.js";
 
 /**
  * The default call centre plus ALT campaigns 4001-4003 (empty), 4004 (two
@@ -283,5 +283,54 @@ describe("copy_alt_urls", () => {
     const names = (await h.client.listTools()).tools.map((t) => t.name);
     expect(names).not.toContain("copy_alt_urls");
     expect(names).toContain("preview_dispo_urls");
+  });
+
+  it("copies a campaign's rows to an in-group through the admin page (lists and minimum length included), then back to a campaign", async () => {
+    await start();
+    const source = await rows("2001");
+    const toGroup = await call(h.client, "copy_alt_urls", {
+      from_campaign_id: "2001",
+      to_campaign_ids: ["SALESLINE"],
+      to_entry_type: "ingroup",
+    });
+    expect(toGroup.isError).toBe(false);
+    // SALESLINE already has SALE PSALE (101) and ---ALL--- (102): those are updated to match, SALE and CALLBK created.
+    expect(byTarget(toGroup).SALESLINE).toMatchObject({ entry_type: "ingroup", ok: true, created: 2, updated: 2, unchanged: 0 });
+    const group = (await call(h.client, "list_alt_urls", { campaign_id: "SALESLINE", entry_type: "ingroup" })).structured.alt_urls as Row[];
+    const key = (r: Row) => r.statuses.join(" ");
+    expect(group.map(comparable).sort((a, b) => key(a as Row).localeCompare(key(b as Row)))).toEqual(
+      source.map(comparable).sort((a, b) => key(a as Row).localeCompare(key(b as Row))),
+    );
+    const again = await call(h.client, "copy_alt_urls", {
+      from_campaign_id: "SALESLINE",
+      from_entry_type: "ingroup",
+      to_campaign_ids: ["4002"],
+    });
+    expect(byTarget(again)["4002"]).toMatchObject({ entry_type: "campaign", ok: true, created: 4 });
+    expect((await rows("4002")).map(comparable).sort((a, b) => key(a as Row).localeCompare(key(b as Row)))).toEqual(
+      source.map(comparable).sort((a, b) => key(a as Row).localeCompare(key(b as Row))),
+    );
+  });
+
+  it("a list target not in ALT mode fails on its own; a URL type the target entry type lacks is refused before anything is sent", async () => {
+    await start();
+    const lists = await call(h.client, "copy_alt_urls", {
+      from_campaign_id: "101",
+      from_entry_type: "list",
+      url_type: "noagent",
+      to_campaign_ids: ["102"],
+      to_entry_type: "list",
+    });
+    expect(byTarget(lists)["102"]).toMatchObject({ ok: false, error: { code: "ALT_MODE_OFF" } });
+    const before = h.sandbox.stats().requests;
+    const dispoToList = await call(h.client, "copy_alt_urls", {
+      from_campaign_id: "2001",
+      to_campaign_ids: ["101"],
+      to_entry_type: "list",
+    });
+    expect(dispoToList.isError).toBe(true);
+    expect(dispoToList.structured.error).toMatchObject({ code: "INVALID_INPUT" });
+    expect(dispoToList.structured.error!.fix).toMatch(/noagent/);
+    expect(h.sandbox.stats().requests).toBe(before);
   });
 });
