@@ -59,6 +59,13 @@ function parseArgs(argv: string[]): Cli {
   return cli;
 }
 
+/**
+ * How long a graceful stop (SIGTERM, SIGINT, stdin closed) waits for writes
+ * already under way, so each one's outcome reaches the audit log before the
+ * process exits. A write still running then keeps its PENDING line.
+ */
+const DRAIN_MS = 10_000;
+
 interface Runtime {
   services: Services;
   sandboxInfo: { url: string; users: { user: string; pass: string; note?: string }[] } | null;
@@ -83,6 +90,13 @@ async function connect(cfg: Config): Promise<Runtime> {
     services,
     sandboxInfo,
     async close() {
+      // Writes in flight first: each finishes and records its outcome, within DRAIN_MS.
+      const left = await services.drain(DRAIN_MS).catch(() => 0);
+      if (left > 0) {
+        services.log.warn(
+          `stopping with ${left} write(s) still under way after ${DRAIN_MS / 1000} s: the audit log holds their PENDING intent line (outcome unknown); list the entries before writing again`,
+        );
+      }
       await services.close().catch(() => {});
       await closeSandbox().catch(() => {});
     },
@@ -118,19 +132,29 @@ async function runStdio(rt: Runtime): Promise<void> {
         "Press Ctrl-C to stop.\n",
     );
   }
+  const transport = new LimitedStdioTransport({ warn: (m) => rt.services.log.warn(m) });
   let closing = false;
-  const shutdown = async () => {
+  let signals = 0;
+  // A graceful stop: take no new call, let writes under way finish and be
+  // recorded (bounded by DRAIN_MS, answers still reach stdout), then exit.
+  const shutdown = async (why: string) => {
+    if (why !== "stdin closed" && ++signals > 1) {
+      rt.services.log.warn(`${why} again: exiting without waiting for writes in flight`);
+      process.exit(1);
+    }
     if (closing) return;
     closing = true;
-    await server.close().catch(() => {});
+    rt.services.log.info(`${why}: taking no new calls; writes under way get up to ${DRAIN_MS / 1000} s to finish and be recorded`);
+    transport.stopReading();
     await rt.close();
+    await server.close().catch(() => {});
     process.exit(0);
   };
-  // The transport closes when stdin ends or stdout breaks: nobody is left to answer, so stop.
-  whenClosed(server, () => void shutdown());
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
-  await server.connect(new LimitedStdioTransport({ warn: (m) => rt.services.log.warn(m) }));
+  // The transport closes when stdin ends or stdout breaks: nobody is left to ask anything, so stop.
+  whenClosed(server, () => void shutdown("stdin closed"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  await server.connect(transport);
   rt.services.log.debug("stdio transport connected");
 }
 

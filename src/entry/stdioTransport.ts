@@ -67,6 +67,15 @@ export class LimitedStdioTransport implements Transport {
     return this.write(message);
   }
 
+  /**
+   * Take no new message (a graceful stop): stdin is no longer read, while
+   * answers to calls already under way still go out on stdout.
+   */
+  stopReading(): void {
+    this.stdin.off("data", this.onData);
+    this.stdin.pause();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
