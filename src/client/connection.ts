@@ -102,16 +102,26 @@ export class VicidialConnection {
     judge: (res: HttpResponse) => Judged<T>;
   }): Promise<T> {
     return this.withRetry(opts.read, () =>
-      this.gate.run<T>(async (leaving) => {
+      this.gate.run<T>(async (leaving, verdict) => {
+        let judged: Judged<T> | null = null;
         let res: HttpResponse;
         try {
-          res = await this.transport.send(opts.request, { describe: opts.describe, beforeSend: leaving });
+          res = await this.transport.send(opts.request, {
+            describe: opts.describe,
+            beforeSend: leaving,
+            // Judged while the request still holds its slot: the next one to leave sees a failed login.
+            answered: (r, err) => {
+              if (r === null) return verdict(lostVerdict(err), err);
+              judged = opts.judge(masked(r));
+              verdict(judged.login, "error" in judged ? judged.error : null);
+            },
+          });
         } catch (err) {
           return { error: err, verdict: lostVerdict(err) };
         }
-        const judged = opts.judge(masked(res));
-        if ("value" in judged) return { value: judged.value, verdict: judged.login };
-        return { error: judged.error, verdict: judged.login };
+        const j: Judged<T> = judged ?? opts.judge(masked(res));
+        if ("value" in j) return { value: j.value, verdict: j.login };
+        return { error: j.error, verdict: j.login };
       }),
     );
   }

@@ -14,7 +14,12 @@
  *   Nothing whose answer was lost is ever retried (the connection sees to it).
  *
  * The stop is checked at the moment a request leaves (inside the transport's
- * concurrency slot), not when it joins the queue.
+ * concurrency slot), not when it joins the queue, and each answer is judged
+ * before its slot is freed, so a request waiting for that slot already sees
+ * the stop. A request queued while the login was good that finds it in doubt
+ * when its turn comes goes back through the gate (nothing was sent) and
+ * leaves alone. So a password changed at VICIdial after a good login costs
+ * at most the requests already in flight (VICIDIAL_MAX_CONCURRENCY).
  */
 import { ToolError } from "../shared/errors.js";
 
@@ -22,6 +27,14 @@ export type GateState = "unproven" | "good" | "stopped";
 
 /** How an authenticated answer bears on the login. */
 export type LoginVerdict = "good" | "failed" | "lost" | "neutral";
+
+/** Thrown at the moment of leaving by a request that must go back through the gate; nothing was sent. */
+const REQUEUE = Symbol("requeue");
+
+type Outcome<T> = { value: T; verdict: LoginVerdict } | { error: unknown; verdict: LoginVerdict };
+
+/** Record an answer's verdict; called inside the concurrency slot, before the next request may leave. */
+export type Judged = (verdict: LoginVerdict, error?: unknown) => void;
 
 export class LoginGate {
   private state: GateState = "unproven";
@@ -44,14 +57,27 @@ export class LoginGate {
 
   /**
    * Run one authenticated exchange. `exchange` sends (calling `leaving` right
-   * before the request goes out) and returns the value with the verdict.
+   * before the request goes out, and `judged` with the answer's verdict while
+   * it still holds its slot) and returns the value with the verdict.
    */
-  async run<T>(
-    exchange: (leaving: () => void) => Promise<{ value: T; verdict: LoginVerdict } | { error: unknown; verdict: LoginVerdict }>,
-  ): Promise<T> {
+  async run<T>(exchange: (leaving: () => void, judged: Judged) => Promise<Outcome<T>>): Promise<T> {
     for (;;) {
       this.assertOpen();
-      if (this.state === "good") return this.settle(await exchange(() => this.assertOpen()));
+      let observed = false;
+      const judged: Judged = (verdict, error = null) => {
+        if (observed) return;
+        observed = true;
+        this.observe(verdict, error);
+      };
+      if (this.state === "good") {
+        const out = await exchange(() => {
+          this.assertOpen();
+          // Queued while the login was good, but an answer since put it in doubt: leave alone instead.
+          if (this.state !== "good") throw REQUEUE;
+        }, judged);
+        if ("error" in out && out.error === REQUEUE) continue;
+        return this.settle(out, judged);
+      }
       if (this.lone) {
         await this.lone.catch(() => undefined);
         continue;
@@ -59,7 +85,7 @@ export class LoginGate {
       let release!: () => void;
       this.lone = new Promise<void>((r) => (release = r));
       try {
-        return this.settle(await exchange(() => this.assertOpen()));
+        return this.settle(await exchange(() => this.assertOpen(), judged), judged);
       } finally {
         this.lone = null;
         release();
@@ -67,8 +93,8 @@ export class LoginGate {
     }
   }
 
-  private settle<T>(out: { value: T; verdict: LoginVerdict } | { error: unknown; verdict: LoginVerdict }): T {
-    this.observe(out.verdict, "error" in out ? out.error : null);
+  private settle<T>(out: Outcome<T>, judged: Judged): T {
+    judged(out.verdict, "error" in out ? out.error : null);
     if ("error" in out) throw out.error;
     return out.value;
   }

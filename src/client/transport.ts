@@ -70,12 +70,25 @@ export class HttpTransport {
   /**
    * Send once. `beforeSend` runs inside the concurrency slot, right before the
    * request leaves: a stop decided while the request waited in the queue
-   * still stops it (it throws, and nothing is sent).
+   * still stops it (it throws, and nothing is sent). `answered` runs inside
+   * the slot too, with the answer or the failure, before the slot is freed:
+   * what it decides (a failed login) is known to the next request to leave.
    */
-  send(req: HttpRequest, opts: { describe: string; beforeSend?: () => void }): Promise<HttpResponse> {
+  send(
+    req: HttpRequest,
+    opts: { describe: string; beforeSend?: () => void; answered?: (res: HttpResponse | null, err: unknown) => void },
+  ): Promise<HttpResponse> {
     return this.limiter.run(async () => {
       opts.beforeSend?.();
-      return this.sendNow(req, opts.describe);
+      let res: HttpResponse;
+      try {
+        res = await this.sendNow(req, opts.describe);
+      } catch (err) {
+        opts.answered?.(null, err);
+        throw err;
+      }
+      opts.answered?.(res, null);
+      return res;
     });
   }
 

@@ -277,6 +277,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     resetFailedLogins(user?: string): void {
       state.resetFailedLogins(user);
     },
+    setPassword(user: string, pass: string): void {
+      const u = state.findUser(user);
+      if (!u) throw new Error(`the sandbox has no user ${user}`);
+      u.pass = pass;
+    },
     close(): Promise<void> {
       closing.abort();
       for (const t of timers) clearTimeout(t);

@@ -192,6 +192,8 @@ export interface Sandbox {
   dump(): string;
   /** sets the failed-login count of one user (or all) back to 0 */
   resetFailedLogins(user?: string): void;
+  /** changes a user's password, as an administrator would on VICIdial's user screen (tests of a password changed mid-session) */
+  setPassword(user: string, pass: string): void;
   /** the server's time zone, hours east of UTC */
   utcOffsetHours: number;
   /**
