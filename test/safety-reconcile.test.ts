@@ -4,6 +4,9 @@
  * applied after all (reconciled: true) or not applied (an error that says
  * nothing changed). Driven by the sandbox's connection faults.
  */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FaultMode } from "../src/sandbox/index.js";
 import { ALL_TOOLS } from "../src/tools/index.js";
@@ -127,6 +130,31 @@ describe("set_alt_url", () => {
     const again = await call(h.client, "set_alt_url", NEW_ROW);
     expect(again.structured.action).toBe("unchanged");
     expect(lostRows()).toHaveLength(1);
+  });
+
+  it("a timed-out create that VICIdial applies late: the audit log says the outcome is unknown, never that it was not applied", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "reconcile-audit-"));
+    const file = path.join(dir, "audit.jsonl");
+    try {
+      h = await open({ env: { VICIDIAL_TIMEOUT_MS: "300", VICIDIAL_AUDIT_LOG: file } });
+      h.sandbox.setFaults([{ mode: "latency", latencyMs: 600, match: { write: true }, times: 1 }]);
+      const r = await call(h.client, "set_alt_url", NEW_ROW);
+      expect(r.structured.error?.code).toBe("TIMEOUT");
+      await new Promise((res) => setTimeout(res, 700));
+      expect(lostRows()).toHaveLength(1); // it landed
+      const lines = readFileSync(file, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { change_id: string; result: string; message?: string; after?: unknown });
+      expect(lines.map((l) => l.result)).toEqual(["PENDING", "UNKNOWN"]);
+      expect(lines[1]!.change_id).toBe(lines[0]!.change_id);
+      expect(lines[1]!.message).toMatch(/outcome is unknown/);
+      expect(lines[1]!.message).not.toMatch(/not applied|nothing changed/);
+      // A failed line never claims the meant state.
+      expect("after" in lines[1]!).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("a timed-out create that lands while the writer looks again is reported created and reconciled", async () => {

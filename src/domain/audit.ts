@@ -49,6 +49,12 @@ export interface AuditOptions {
 export class AuditLog {
   private tail: Promise<unknown> = Promise.resolve();
   private dirReady: Promise<unknown> | null = null;
+  /**
+   * An append still running past its bound. While it hangs no other is
+   * started: each would hold one of Node's four file-system threads, which
+   * DNS lookups share, for as long as the file system hangs.
+   */
+  private stalled: Promise<unknown> | null = null;
   private readonly timeoutMs: number;
 
   constructor(private readonly opts: AuditOptions) {
@@ -67,6 +73,7 @@ export class AuditLog {
   async problem(): Promise<string | null> {
     const file = this.opts.file;
     if (file === null) return null;
+    if (this.stalled) return `an earlier append has not finished after ${this.timeoutMs} ms (is the file system hanging?)`;
     const check = (async () => {
       await mkdir(path.dirname(file), { recursive: true });
       await appendFile(file, "", { encoding: "utf8", mode: 0o600 });
@@ -104,17 +111,30 @@ export class AuditLog {
     const file = this.opts.file;
     if (file === null) return null;
     const line = JSON.stringify(this.opts.redactor.value({ time: new Date().toISOString(), ...record })) + "\n";
-    this.dirReady ??= mkdir(path.dirname(file), { recursive: true });
-    // Lines stay in order, but a hung append never holds up the next one past the bound.
-    const previous = this.tail;
-    const write = (async () => {
-      await this.bounded(previous, null);
-      await this.dirReady;
-      await appendFile(file, line, { encoding: "utf8", mode: 0o600 });
-      return null;
-    })().catch((err: Error) => err.message);
-    this.tail = write;
-    const failure = await this.bounded(write, `did not finish within ${this.timeoutMs} ms (is the file system hanging?)`);
+    const late = `did not finish within ${this.timeoutMs} ms (is the file system hanging?)`;
+    let failure: string | null;
+    if (this.stalled) {
+      // Reported at once: the hung append has not come back, so this line is not even tried.
+      failure = `an earlier append has not finished after ${this.timeoutMs} ms (is the file system hanging?)`;
+    } else {
+      this.dirReady ??= mkdir(path.dirname(file), { recursive: true });
+      // Lines stay in order, but a hung append never holds up the next one past the bound.
+      const previous = this.tail;
+      const write = (async () => {
+        await this.bounded(previous, null);
+        await this.dirReady;
+        await appendFile(file, line, { encoding: "utf8", mode: 0o600 });
+        return null;
+      })().catch((err: Error) => err.message);
+      this.tail = write;
+      const settled = { done: false };
+      void write.finally(() => {
+        settled.done = true;
+        if (this.stalled === write) this.stalled = null;
+      });
+      failure = await this.bounded(write, late);
+      if (failure === late && !settled.done) this.stalled = write;
+    }
     if (failure === null) return null;
     const message = `could not write the audit log ${file}: ${failure}; this write (${record.tool} on ${record.entry_type} ${record.campaign_id}, change ${record.change_id}) is not recorded there`;
     this.opts.onProblem(message);
