@@ -11,7 +11,7 @@ import { entryLabel } from "../shared/model.js";
 import { defineTool } from "./shared/define.js";
 import { resolveEntry } from "./shared/entry.js";
 import { withWarnings } from "./shared/format.js";
-import { campaignId, systemArg, warningsSchema } from "./shared/schemas.js";
+import { campaignId, sampleLead, systemArg, warningsSchema } from "./shared/schemas.js";
 
 const SKIP_CODES = [
   "inactive",
@@ -50,6 +50,7 @@ const skippedSchema = z.object({
 
 const statusCode = z
   .string()
+  .max(20)
   .regex(/^[A-Za-z0-9_-]{1,20}$/, "a disposition status is 1 to 20 letters, digits, - or _")
   .describe('The disposition status the agent picks, exactly as defined in VICIdial (case-sensitive), e.g. "SALE"');
 
@@ -79,7 +80,13 @@ export const previewDispoUrls = defineTool({
         "true when the agent schedules a callback: the agent screen then sends CBHOLD instead of the status, so rows must list CBHOLD",
       ),
     list_id: z
-      .union([z.string().regex(/^\d{1,19}$/, "a list id is digits"), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
+      .union([
+        z
+          .string()
+          .max(19)
+          .regex(/^\d{1,19}$/, "a list id is digits"),
+        z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+      ])
       .optional()
       .describe('The lead\'s list id, e.g. "101"; leave out to see list-limited rows with their condition'),
     talk_time: z
@@ -99,8 +106,7 @@ export const previewDispoUrls = defineTool({
     agent_campaign_id: campaignId
       .optional()
       .describe("For an in-group: the campaign its agents take the calls in, used when the in-group's Dispo Call URL is CAMP"),
-    sample_lead: z
-      .record(z.string().max(64), z.union([z.string().max(1000), z.number()]))
+    sample_lead: sampleLead
       .optional()
       .describe(
         'Values for template variables, e.g. {"lead_id": 1001, "phone_number": "3125550100", "user": "6001"}; dispo, list_id and talk_time come from the arguments above',

@@ -13,7 +13,7 @@ import { entryLabel } from "../shared/model.js";
 import { defineTool } from "./shared/define.js";
 import { resolveEntry } from "./shared/entry.js";
 import { withWarnings } from "./shared/format.js";
-import { altUrlId, campaignId, entryType, systemArg, URL_MAX, urlType, warningsSchema } from "./shared/schemas.js";
+import { altUrlId, campaignId, entryType, sampleLead, systemArg, URL_MAX, urlType, warningsSchema } from "./shared/schemas.js";
 
 const defaultTester = createAltUrlTester();
 
@@ -42,8 +42,7 @@ export const testAltUrl = defineTool({
     entry_type: entryType,
     url_type: urlType,
     id: altUrlId.optional().describe("With campaign_id: the stored Alt URL to test (from list_alt_urls)"),
-    sample_lead: z
-      .record(z.string().max(64), z.union([z.string().max(1000), z.number()]))
+    sample_lead: sampleLead
       .optional()
       .describe(
         'Values for template variables, e.g. {"lead_id": 1001, "dispo": "SALE", "phone_number": "3125550100"}; variables without a value are sent empty, as VICIdial would',

@@ -70,6 +70,18 @@ export const listIds = z
   .array(z.union([z.string().max(ID_MAX), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)]))
   .max(TOKENS_MAX);
 
+/** Template variables a sample lead may give: VICIdial's own (about 150) and custom fields, with room to spare. */
+export const SAMPLE_LEAD_MAX = 500;
+
+/**
+ * A sample lead: variable name to value. The number of names is bounded too,
+ * so a call with a huge object is refused instead of being worked through.
+ */
+export const sampleLead = z
+  .record(z.string().max(64), z.union([z.string().max(1000), z.number()]))
+  .refine((o) => Object.keys(o).length <= SAMPLE_LEAD_MAX, `at most ${SAMPLE_LEAD_MAX} variables`)
+  .meta({ maxProperties: SAMPLE_LEAD_MAX });
+
 /** Text as given: a number becomes its digits. */
 export function idText(v: string | number): string {
   return typeof v === "number" ? String(v) : v;
