@@ -23,7 +23,9 @@ afterEach(() => h?.close());
 /** Write through the one writer, as a tool would, with values no tool would let through. */
 async function put(entry: { id: string; type: "campaign" | "ingroup" }, id: number | null, desired: Partial<RowValues>) {
   const sys = h.services.system();
-  return sys.writer.session(entry, "dispo", async (s) => s.put({ target: id === null ? null : s.find(id), desired, dryRun: false, caller: CALLER }));
+  return sys.writer.session(entry, "dispo", async (s) =>
+    s.put({ target: id === null ? null : s.find(id), desired, dryRun: false, caller: CALLER }),
+  );
 }
 
 const apiFunctions = () =>
@@ -37,7 +39,9 @@ describe("HTTP 500 with an empty body from the API (strict SQL mode)", () => {
     h = await inProcess();
     const before = h.sandbox.dump();
     h.sandbox.resetStats();
-    const err = await put({ id: "2001", type: "campaign" }, null, { url: URL, statuses: ["STRICT"], rank: 99_999 }).catch((e: unknown) => e);
+    const err = await put({ id: "2001", type: "campaign" }, null, { url: URL, statuses: ["STRICT"], rank: 99_999 }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ code: "VICIDIAL_ERROR" });
     expect((err as Error).message).toMatch(/Listing campaign 2001 again .* shows the new Alt URL was not applied: nothing changed/);
     expect(writeRequests(h.sandbox)).toHaveLength(1);
@@ -85,9 +89,12 @@ describe("the admin page stopping after its header (strict SQL mode)", () => {
     h = await inProcess();
     const before = h.sandbox.dump();
     h.sandbox.resetStats();
-    const err = await put({ id: "SALESLINE", type: "ingroup" }, null, { url: URL, statuses: ["STRICT"], rank: 99_999, description: "strict" }).catch(
-      (e: unknown) => e,
-    );
+    const err = await put({ id: "SALESLINE", type: "ingroup" }, null, {
+      url: URL,
+      statuses: ["STRICT"],
+      rank: 99_999,
+      description: "strict",
+    }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: "VERIFY_FAILED" });
     expect((err as Error).message).toMatch(/admin page stopped without an answer .* shows nothing changed/);
     expect(adminActions(h.sandbox.stats().log)).toEqual(["LIST", "URL_MULTI_NEW", "LIST"]);
