@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: the four performance figures of the server, measured side
+ * `npm run bench`: the five performance figures of the server, measured side
  * by side in one run, medians of repeated runs, written to bench/RESULTS.md
  * with the machine and the command. Not part of `npm test`.
  *
@@ -8,6 +8,7 @@
  *   BENCH_CALLS (2000)     timed calls per side for the per-call overhead
  *   BENCH_BULK_RUNS (3)    copy_alt_urls runs per concurrency
  *   BENCH_MEMORY_CALLS (10000)
+ *   BENCH_INGROUP_CREATES (200) timed in-group creates per side
  */
 import { writeFileSync } from "node:fs";
 import os from "node:os";
@@ -36,6 +37,7 @@ const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 21);
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const BULK_RUNS = Number(process.env.BENCH_BULK_RUNS ?? 3);
 const MEMORY_CALLS = Number(process.env.BENCH_MEMORY_CALLS ?? 10_000);
+const INGROUP_CREATES = Number(process.env.BENCH_INGROUP_CREATES ?? 200);
 const CREDENTIALS = { VICIDIAL_USER: "6666", VICIDIAL_PASS: "sandbox1234" };
 const log = (line) => process.stdout.write(`${line}\n`);
 
@@ -256,17 +258,136 @@ async function memory() {
   }
 }
 
+// ---- 5. in-group create through the admin page -----------------------------
+
+const ADMIN_AUTH = `Basic ${Buffer.from("6666:sandbox1234").toString("base64")}`;
+const INGROUP = { campaign_id: "SALESLINE", entry_type: "ingroup", url_type: "dispo" };
+
+/** One admin-page request, as the server sends it (GET, fields in the query, Basic auth). */
+async function adminRequest(base, agent, fields) {
+  const url = `${base}/vicidial/admin_url_multi.php?${new URLSearchParams({ ...INGROUP, ...fields })}`;
+  const res = await request(url, { dispatcher: agent, headers: { authorization: ADMIN_AUTH } });
+  return res.body.text();
+}
+
+const rowIds = (html) => new Set([...html.matchAll(/name=url_id value="(\d+)"/g)].map((m) => m[1]));
+
+/** The requests one set_alt_url create on an in-group sends, read off an in-process sandbox's log. */
+async function ingroupCreateRequests() {
+  const sandbox = await startSandbox();
+  const srv = new RpcProcess([ENTRY], { VICIDIAL_URL: sandbox.url, ...CREDENTIALS });
+  try {
+    await srv.handshake();
+    await srv.callTool("list_alt_urls", { campaign_id: "SALESLINE", entry_type: "ingroup" });
+    sandbox.resetStats();
+    await srv.callTool("set_alt_url", {
+      ...INGROUP,
+      statuses: ["COUNT"],
+      url: "https://crm.example.com/c",
+      description: "count",
+      lists: ["101"],
+      min_call_length: 10,
+    });
+    return sandbox.stats().log.map((r) => {
+      const p = new Map(r.params);
+      return r.path.endsWith("admin_url_multi.php") ? p.get("action") || "LIST" : p.get("function");
+    });
+  } finally {
+    await srv.close();
+    await sandbox.close();
+  }
+}
+
+async function ingroupCreate() {
+  log("in-group create ...");
+  const sent = await ingroupCreateRequests();
+  const sandbox = await sandboxProcess();
+  const srv = new RpcProcess([ENTRY], { VICIDIAL_URL: sandbox.url, ...CREDENTIALS });
+  const agent = new Agent({ connections: 1, keepAliveTimeout: 30_000 });
+  const values = (n) => ({
+    active: "N",
+    url_rank: "1",
+    url_statuses: `R${n}`,
+    url_description: `bench ${n}`,
+    url_address: `https://crm.example.com/b${n}`,
+  });
+  // What the create needs, sent raw: list, add, change (lists and minimum length), read back.
+  const raw = async (n) => {
+    const before = rowIds(await adminRequest(sandbox.url, agent, {}));
+    const added = await adminRequest(sandbox.url, agent, { action: "URL_MULTI_NEW", ...values(n) });
+    const id = [...rowIds(added)].find((x) => !before.has(x));
+    if (!id) throw new Error("raw NEW: no new row in the listing");
+    await adminRequest(sandbox.url, agent, {
+      action: "URL_MULTI_MODIFY",
+      url_id: id,
+      ...values(n),
+      url_lists: "101",
+      url_call_length: "10",
+    });
+    if (!rowIds(await adminRequest(sandbox.url, agent, {})).has(id)) throw new Error("raw read-back: row missing");
+    return id;
+  };
+  const viaMcp = async (n) => {
+    const s = await srv.callTool("set_alt_url", {
+      ...INGROUP,
+      statuses: [`M${n}`],
+      url: `https://crm.example.com/m${n}`,
+      description: `bench ${n}`,
+      lists: ["101"],
+      min_call_length: 10,
+      active: false,
+    });
+    if (s.action !== "created" || s.alt_url.min_call_length !== 10) throw new Error("unexpected set_alt_url result");
+    return String(s.alt_url.id);
+  };
+  // Untimed: each row is deleted again (created inactive, so one request), so the listing stays one size.
+  const remove = (id) => adminRequest(sandbox.url, agent, { action: "URL_MULTI_DELETE", url_id: id });
+  try {
+    await srv.handshake();
+    let n = 0;
+    for (let i = 0; i < 20; i++) await remove(await viaMcp(n++)), await remove(await raw(n++));
+    const mcp = [];
+    const http = [];
+    const block = 20;
+    for (let done = 0; done < INGROUP_CREATES; done += block) {
+      for (let i = 0; i < block; i++) {
+        const t = nowMs();
+        const id = await viaMcp(n++);
+        mcp.push(nowMs() - t);
+        await remove(id);
+      }
+      for (let i = 0; i < block; i++) {
+        const t = nowMs();
+        const id = await raw(n++);
+        http.push(nowMs() - t);
+        await remove(id);
+      }
+    }
+    return {
+      creates: mcp.length,
+      sent,
+      mcp: { median: median(mcp), p90: percentile(mcp, 90) },
+      raw: { median: median(http), p90: percentile(http, 90) },
+      overhead: median(mcp) - median(http),
+    };
+  } finally {
+    await agent.close();
+    await srv.close();
+    await sandbox.close();
+  }
+}
+
 // ---- report ---------------------------------------------------------------
 
 const pct = (x) => `${(x * 100).toFixed(1)} %`;
 const verdict = (ok) => (ok ? "met" : "**missed**");
 
-function report(m, cold, call, bulkResult, mem) {
+function report(m, cold, call, bulkResult, mem, inbound) {
   const c = cold.median;
   const lines = [
     "# Benchmark results",
     "",
-    `Command: \`npm run bench\` (\`BENCH_COLD_RUNS=${COLD_RUNS} BENCH_CALLS=${CALLS} BENCH_BULK_RUNS=${BULK_RUNS} BENCH_MEMORY_CALLS=${MEMORY_CALLS}\`), ${new Date().toISOString()}.`,
+    `Command: \`npm run bench\` (\`BENCH_COLD_RUNS=${COLD_RUNS} BENCH_CALLS=${CALLS} BENCH_BULK_RUNS=${BULK_RUNS} BENCH_MEMORY_CALLS=${MEMORY_CALLS} BENCH_INGROUP_CREATES=${INGROUP_CREATES}\`), ${new Date().toISOString()}.`,
     "",
     `Machine: ${m.nproc} CPUs (\`nproc\`), ${m.cpu}, ${m.memGb} GB RAM, ${m.os}, Node ${m.node}; load average at start ${m.load}.`,
     "",
@@ -331,6 +452,17 @@ function report(m, cold, call, bulkResult, mem) {
     "",
     "What limits it: after 100 calls V8 has not yet sized its heap for the allocation rate; it grows the young generation and the old-generation limit over the first few thousand calls and keeps those pages (and the native allocator its high-water mark) rather than returning them. The live heap after a full collection is the figure a leak would move.",
     "",
+    "## 5. In-group create: `set_alt_url` on an in-group vs the raw admin-page requests it needs",
+    "",
+    `| path | median | p90 |`,
+    `|---|---|---|`,
+    `| \`set_alt_url\` on in-group SALESLINE (lists and minimum length given) via stdio MCP | ${fmt(inbound.mcp.median, 2)} | ${fmt(inbound.mcp.p90, 2)} |`,
+    `| the same create sent raw: list, add (\`URL_MULTI_NEW\`), change (\`URL_MULTI_MODIFY\`), read back | ${fmt(inbound.raw.median, 2)} | ${fmt(inbound.raw.p90, 2)} |`,
+    "",
+    `Median overhead: **${fmt(inbound.overhead, 2)}** per create (${((inbound.mcp.median / inbound.raw.median - 1) * 100).toFixed(0)} % over the raw requests). ${inbound.creates} timed creates per side, in alternating blocks of 20, after 20 warm-up creates each; each row is deleted again between creates (untimed) so the listing keeps its size; the sandbox runs in its own process. The server sent, for one create: ${inbound.sent.join(", ")} (the same four requests as the raw side).`,
+    "",
+    "What limits it: the four admin-page requests are inside both figures. The server's own part is the stdio round trip, argument and value checks (URL, statuses, description by the admin page's rules), parsing each of the four admin pages it gets back in full (the listing before, the NEW answer's listing, where it learns the new id, the MODIFY answer and the read-back) where the raw side only scans them for ids, comparing the stored row with what was meant, the two audit lines (off here: `VICIDIAL_AUDIT_LOG=off`), and redaction of the result.",
+    "",
   );
   return lines.join("\n");
 }
@@ -341,6 +473,7 @@ const cold = await coldStarts();
 const call = await perCall();
 const bulkResult = await bulk();
 const mem = await memory();
-const md = report(m, cold, call, bulkResult, mem);
+const inbound = await ingroupCreate();
+const md = report(m, cold, call, bulkResult, mem, inbound);
 writeFileSync(path.join(ROOT, "bench", "RESULTS.md"), md + "\n");
 log("\n" + md);
