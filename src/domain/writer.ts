@@ -47,6 +47,8 @@ export interface RemoveOutcome {
 export interface Caller {
   tool: string;
   actor: string;
+  /** For an undo: the change it reverts (recorded as `undoes`). */
+  undoes?: string;
 }
 
 export interface WriterOptions {
@@ -106,6 +108,7 @@ export class AltUrlWriter {
       before: row,
       after,
       sandbox: this.opts.sandbox,
+      ...(caller.undoes ? { undoes: caller.undoes } : {}),
     };
   }
 
