@@ -110,9 +110,18 @@ export async function parseDocumentText(text: string): Promise<unknown> {
   return parseYaml(text);
 }
 
+/**
+ * The YAML library, loaded on first use: most sessions never read a document,
+ * and the server starts faster without it. esbuild's code splitting hands a
+ * CommonJS package to a dynamic import as its default export only.
+ */
+export async function loadYaml(): Promise<typeof import("yaml")> {
+  const mod = await import("yaml");
+  return ((mod as { default?: typeof import("yaml") }).default ?? mod) as typeof import("yaml");
+}
+
 async function parseYaml(text: string): Promise<unknown> {
-  // Loaded on first use: most sessions never read a document, and the server starts faster without it.
-  const { parseDocument } = await import("yaml");
+  const { parseDocument } = await loadYaml();
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   const e = doc.errors[0];
   if (e) {

@@ -6,6 +6,7 @@
  */
 import { unsendableStatusChars } from "../client/apiStore.js";
 import { type AltUrl, type EntryType, entryLabel, type UrlType } from "../shared/model.js";
+import { loadYaml } from "./configDoc.js";
 import { checkEntryId } from "./entries.js";
 import type { Services } from "./runtime.js";
 
@@ -122,7 +123,7 @@ export async function exportDocument(
 
 /** The document's YAML text: `version: 1` and the entries, statuses and lists in flow style. */
 export async function documentYaml(entries: ExportEntry[], o: { system: string | null }): Promise<string> {
-  const { Document, isScalar, isSeq, visit } = await import("yaml");
+  const { Document, isScalar, isSeq, visit } = await loadYaml();
   const doc = new Document({ version: 1, entries });
   visit(doc, {
     Pair(_, pair) {
