@@ -41,7 +41,10 @@ function parseEntry(spec: string): ExportRequest {
   const parts = spec.split(":");
   const [type, id, urlType] = parts.length === 1 ? ["campaign", parts[0]!, "dispo"] : [parts[0]!, parts[1] ?? "", parts[2] ?? "dispo"];
   if (!(ENTRY_TYPES as readonly string[]).includes(type) || parts.length > 3) {
-    throw new ConfigError("--entry", `"${spec}" is not TYPE:ID[:URL_TYPE] with TYPE one of ${ENTRY_TYPES.join(", ")} (e.g. campaign:2001, ingroup:SALESLINE:dispo)`);
+    throw new ConfigError(
+      "--entry",
+      `"${spec}" is not TYPE:ID[:URL_TYPE] with TYPE one of ${ENTRY_TYPES.join(", ")} (e.g. campaign:2001, ingroup:SALESLINE:dispo)`,
+    );
   }
   if (!(URL_TYPES_BY_ENTRY[type as EntryType] as readonly string[]).includes(urlType)) {
     throw new ConfigError("--entry", `"${spec}": a ${type} has the URL types ${URL_TYPES_BY_ENTRY[type as EntryType].join(", ")}`);
@@ -175,7 +178,9 @@ export async function runConfigCommand(cmd: ConfigCommand, s: Services, io: CliI
     const writes = plan.summary.create + plan.summary.update + plan.summary.delete;
     if (!cmd.yes && !cmd.dryRun && writes > 0) {
       if (!io.ask) {
-        io.err("Not applied: there is no terminal to ask for confirmation on. Review the plan above, then run again with --yes to apply it.");
+        io.err(
+          "Not applied: there is no terminal to ask for confirmation on. Review the plan above, then run again with --yes to apply it.",
+        );
         return EXIT.error;
       }
       const deletes = plan.summary.delete ? ` and DELETE ${plan.summary.delete} row${plan.summary.delete === 1 ? "" : "s"}` : "";
