@@ -68,7 +68,10 @@ export async function exportDocument(
   let wanted: (ExportRequest & { field: string })[];
   if (opts.entries?.length) {
     wanted = opts.entries.map((e, i) => ({ ...e, system: e.system ?? opts.system, field: `entries[${i}].campaign_id` }));
-    for (const w of wanted) checkEntryId(w.campaign_id, w.entry_type, w.field);
+    wanted.forEach((w, i) => {
+      checkEntryId(w.campaign_id, w.entry_type, w.field);
+      s.system(w.system).entries.assertUrlType(w.entry_type, w.url_type, `entries[${i}].url_type`);
+    });
   } else {
     const campaigns = await s.system(opts.system).entries.visibleCampaigns();
     wanted = campaigns.map((c, i) => ({

@@ -190,7 +190,22 @@ function summarise(plans: EntryPlan[], warnings: string[]): Plan {
 async function planAll(s: Services, doc: ConfigDocument): Promise<{ plan: Plan; plans: EntryPlan[] }> {
   const warnings = [...doc.warnings];
   const plans = await Promise.all(doc.entries.map((e) => planEntry(s, e, warnings)));
-  return { plan: summarise(plans, warnings), plans };
+  const plan = summarise(plans, warnings);
+  // Nothing could be planned (VICIdial unreachable, a wrong password, ...): the call fails, with each entry's error.
+  const first = plans[0]?.error;
+  if (first && plans.every((p) => p.error)) {
+    throw new ToolError({
+      code: first.code,
+      field: first.field,
+      message: plans.length > 1 ? `None of the ${plans.length} entries could be read. The first: ${first.message}` : first.message,
+      cause: first.reason,
+      fix: first.fix,
+      retryable: first.retryable,
+      vicidialResponse: first.vicidialResponse,
+      details: { structured: { ...plan }, text: planText(plan) },
+    });
+  }
+  return { plan, plans };
 }
 
 /** What applying the document would change, sending nothing but one listing per entry. */
