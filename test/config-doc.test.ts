@@ -5,12 +5,24 @@
  * exported document read back as it was written.
  */
 import { describe, expect, it } from "vitest";
-import { type ConfigDocument, parseDocumentText, validateDocument } from "../src/domain/configDoc.js";
+import { type ConfigDocument, parseDocumentText, type ValidateOptions, validateDocument } from "../src/domain/configDoc.js";
 import { documentYaml, type ExportEntry } from "../src/domain/configExport.js";
 import { ToolError } from "../src/shared/errors.js";
 
 const policy = { requireHttps: false, allowedHosts: null };
-const opts = { policyFor: () => policy, allowCredentialVariables: false };
+const opts: ValidateOptions = { policyFor: () => policy, allowCredentialVariables: false };
+
+/** Only the default system is configured. */
+function defaultOnly(name: string | undefined) {
+  if (name === undefined) return policy;
+  throw new ToolError({
+    code: "INVALID_INPUT",
+    field: "system",
+    message: `system: "${name}" is not a configured VICIdial system.`,
+    cause: "-",
+    fix: "Use one of: default.",
+  });
+}
 
 async function load(text: string, o = opts): Promise<ConfigDocument> {
   return validateDocument(await parseDocumentText(text), o);
@@ -210,21 +222,7 @@ describe("refusing a document, naming each problem's path and its fix", () => {
         "  - {ingroup_id: SALESLINE, alt_urls: []}",
         "  - {campaign_id: '2001', system: production, alt_urls: [{dispo_code: SALE, url: 'https://x.example.com'}]}",
       ),
-      {
-        ...opts,
-        policyFor: (s) =>
-          s === undefined
-            ? policy
-            : (() => {
-                throw new ToolError({
-                  code: "INVALID_INPUT",
-                  field: "system",
-                  message: `system: "${s}" is not a configured VICIdial system.`,
-                  cause: "-",
-                  fix: "Use one of: default.",
-                });
-              })(),
-      },
+      { ...opts, policyFor: defaultOnly },
     );
     expect(p.paths).toEqual(["entries[0].url_type", "entries[1].ingroup_id", "entries[1].campaign_id", "entries[2].system"]);
     const list = p.error.details!.structured.problems as { path: string; fix: string }[];
