@@ -236,6 +236,7 @@ describe("refusing a document, naming each problem's path and its fix", () => {
     expect(yaml.error.message).toMatch(/line \d+, column \d+/);
     expect((await problems('{"version": 1, "entries": [}')).error.message).toMatch(/not valid JSON/);
     expect((await problems("")).field).toBe("document");
+    expect((await problems("version: 1\nentries: *nowhere")).error.message).toMatch(/not valid YAML/);
     expect((await problems("- a\n- b")).field).toBe("document");
     expect((await problems("entries: []")).paths).toEqual(["version"]);
     expect((await problems("version: 2\nentries: []\nextra: 1")).paths).toEqual(["extra", "version"]);

@@ -277,7 +277,7 @@ describe("the CLI, for a pipeline", () => {
     const doc = file("one.yaml", 'version: 1\nentries:\n  - campaign_id: "3001"\n    alt_urls: []\n');
     const unreachable = await runCli(["plan", doc], { ...env(), VICIDIAL_URL: "http://127.0.0.1:9", VICIDIAL_TIMEOUT_MS: "2000" });
     expect(unreachable.code).toBe(1);
-    expect(unreachable.stdout).toMatch(/ERROR VICIDIAL_UNREACHABLE/);
+    expect(unreachable.stderr).toMatch(/Error VICIDIAL_UNREACHABLE/);
     const misconfigured = await runCli(["plan", doc], { ...env(), VICIDIAL_TIMEOUT_MS: "soon" });
     expect(misconfigured.code).toBe(1);
     expect(misconfigured.stderr).toContain("VICIDIAL_TIMEOUT_MS");

@@ -134,7 +134,16 @@ async function parseYaml(text: string): Promise<unknown> {
       "Correct the document at that line (indent with spaces, quote values holding ': ' or starting with special characters).",
     );
   }
-  return doc.toJS({ maxAliasCount: 100 }) as unknown;
+  try {
+    return doc.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (err) {
+    // An alias to no anchor, or aliases that would expand without bound.
+    throw invalid(
+      "document",
+      `is not valid YAML: ${(err as Error).message}.`,
+      "Remove the alias (*name) or define its anchor (&name) before it; a document needs no aliases.",
+    );
+  }
 }
 
 /** INVALID_INPUT for one path of the document. */

@@ -169,6 +169,14 @@ export async function runConfigCommand(cmd: ConfigCommand, s: Services, io: CliI
       io.out(cmd.json ? JSON.stringify(plan, null, 2) : planText(plan));
       return planExit(plan);
     }
+    if (s.config.readOnly) {
+      throw new ToolError({
+        code: "READ_ONLY",
+        message: "Not applied: this server runs in read-only mode (VICIDIAL_READ_ONLY=true). Nothing was sent.",
+        cause: "Read-only mode allows plans and exports but no write.",
+        fix: "Run apply with VICIDIAL_READ_ONLY=false (or unset), or use plan to check the document.",
+      });
+    }
     if (!cmd.json) io.out(planText(plan));
     if (plan.in_sync) {
       if (cmd.json) io.out(JSON.stringify({ plan, applied: false, ok: true }, null, 2));
