@@ -5,8 +5,9 @@
  * exported document read back as it was written.
  */
 import { describe, expect, it } from "vitest";
-import { type ConfigDocument, parseDocumentText, type ValidateOptions, validateDocument } from "../src/domain/configDoc.js";
+import { type ConfigDocument, type ValidateOptions, validateDocument } from "../src/domain/configDoc.js";
 import { documentYaml, type ExportEntry } from "../src/domain/configExport.js";
+import { parseDocumentText } from "../src/domain/configYaml.js";
 import { ToolError } from "../src/shared/errors.js";
 
 const policy = { requireHttps: false, allowedHosts: null };

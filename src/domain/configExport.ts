@@ -6,7 +6,7 @@
  */
 import { unsendableStatusChars } from "../client/apiStore.js";
 import { type AltUrl, type EntryType, entryLabel, type UrlType } from "../shared/model.js";
-import { loadYaml } from "./configDoc.js";
+import { loadYaml } from "./configYaml.js";
 import { checkEntryId } from "./entries.js";
 import type { Services } from "./runtime.js";
 
