@@ -8,7 +8,7 @@ import path from "node:path";
 import { loadDotenvFile } from "./config/dotenvFile.js";
 import { type Config, ConfigError, loadConfig, quotable } from "./config/env.js";
 import { createServices, type Services } from "./domain/runtime.js";
-import { CONFIG_COMMANDS, type ConfigCommand, parseConfigArgs, processIo, runConfigCommand } from "./entry/configCli.js";
+import type { ConfigCommand } from "./entry/configCli.js";
 import type { SessionLimits } from "./entry/http.js";
 import { SERVER_NAME, SERVER_VERSION } from "./server/createServer.js";
 import { parseLogLevel } from "./shared/log.js";
@@ -46,12 +46,12 @@ interface Cli {
   config?: ConfigCommand;
 }
 
+/** The configuration commands, whose module is loaded only when one of them runs. */
+const CONFIG_COMMANDS: readonly string[] = ["export", "plan", "apply"];
+
 function parseArgs(argv: string[]): Cli {
   const cli: Cli = { mode: "stdio", port: 3000, host: "127.0.0.1" };
-  const first = argv[0] as ConfigCommand["kind"];
-  if (CONFIG_COMMANDS.includes(first) && !argv.includes("--help")) {
-    return { ...cli, mode: "config", config: parseConfigArgs(first, argv.slice(1)) };
-  }
+  if (CONFIG_COMMANDS.includes(argv[0] ?? "") && !argv.includes("--help")) return { ...cli, mode: "config" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -165,9 +165,13 @@ async function main(): Promise<void> {
   let cfg: Config;
   let sessionLimits: SessionLimits | undefined;
   // export/plan/apply answer pipelines, where 2 means drift: a configuration error there is 1.
-  const configStatus = CONFIG_COMMANDS.includes(process.argv[2] as ConfigCommand["kind"]) ? 1 : 2;
+  const configStatus = CONFIG_COMMANDS.includes(process.argv[2] ?? "") ? 1 : 2;
   try {
     cli = parseArgs(process.argv.slice(2));
+    if (cli.mode === "config") {
+      const { parseConfigArgs } = await import("./entry/configCli.js");
+      cli.config = parseConfigArgs(process.argv[2] as ConfigCommand["kind"], process.argv.slice(3));
+    }
     if (cli.mode === "help" || cli.mode === "version") {
       process.stdout.write((cli.mode === "help" ? HELP : SERVER_VERSION) + "\n"); // stdout-ok: not in stdio mode
       return;
@@ -191,6 +195,7 @@ async function main(): Promise<void> {
   }
   const rt = await connect(cfg);
   if (cli.mode === "config") {
+    const { processIo, runConfigCommand } = await import("./entry/configCli.js");
     if (rt.sandboxInfo) process.stderr.write(`(embedded sandbox at ${rt.sandboxInfo.url}: set VICIDIAL_URL to use a real VICIdial)\n`);
     const code = await runConfigCommand(cli.config!, rt.services, processIo(rt.services)).catch((err: unknown) => {
       process.stderr.write(`${SERVER_NAME}: ${(err as Error)?.stack ?? String(err)}\n`);
