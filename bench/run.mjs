@@ -439,7 +439,7 @@ function report(m, cold, call, bulkResult, mem, planResult) {
       "",
       `One listing per entry: ${verdict(p.parallel.listings === PLAN_CAMPAIGNS.length && p.parallel.requests === PLAN_CAMPAIGNS.length)}; never above the cap: ${verdict(p.parallel.maxInFlight <= 4 && p.serial.maxInFlight <= 1)}. A ${(p.bytes / 1024).toFixed(0)} KB JSON document (2,000 rows, one row of each campaign at another rank, so 200 updates and 1,800 unchanged rows), ${p.runs} runs each on a fresh sandbox, after a \`list_campaigns\` call that logs in and fills the campaign cache every entry is resolved from.`,
       "",
-      `What limits it: the requests, 20 ms each, four at a time: ${PLAN_CAMPAIGNS.length} listings / 4 x 20 ms = ${fmt(PLAN_CAMPAIGNS.length / 4 * 20 / 1000, 2).replace("ms", "s")} is the floor at the default cap; the rest is checking 2,000 rows by set_alt_url's rules, pairing them and returning a plan that lists every row.`,
+      `What limits it: the requests, 20 ms each, four at a time: ${PLAN_CAMPAIGNS.length} listings / 4 x 20 ms = ${fmt(((PLAN_CAMPAIGNS.length / 4) * 20) / 1000, 2).replace("ms", "s")} is the floor at the default cap; the rest is checking 2,000 rows by set_alt_url's rules, pairing them and returning a plan that lists every row.`,
       "",
     );
   }
