@@ -8,6 +8,7 @@ import path from "node:path";
 import { loadDotenvFile } from "./config/dotenvFile.js";
 import { type Config, ConfigError, loadConfig, quotable } from "./config/env.js";
 import { createServices, type Services } from "./domain/runtime.js";
+import type { ConfigCommand } from "./entry/configCli.js";
 import type { SessionLimits } from "./entry/http.js";
 import { SERVER_NAME, SERVER_VERSION } from "./server/createServer.js";
 import { parseLogLevel } from "./shared/log.js";
@@ -25,19 +26,32 @@ Usage:
                                       MCP_HTTP_SESSION_IDLE_MS unused, at most MCP_HTTP_MAX_SESSIONS.
                                       Run one instance per VICIdial system.
   ${SERVER_NAME} doctor               check the VICIdial connection and rights, for a person
+  ${SERVER_NAME} export [--entry TYPE:ID[:URL_TYPE] ...] [--prune] [--system NAME]
+                                      print the Alt URLs as a configuration document (YAML);
+                                      without --entry: every campaign's dispo rows
+  ${SERVER_NAME} plan FILE [--json]   show what applying the document would change;
+                                      exit 0 in sync, 2 drift, 1 error ("-" reads stdin)
+  ${SERVER_NAME} apply FILE [--yes] [--dry-run] [--json]
+                                      print the plan, ask (refused without a terminal unless
+                                      --yes), apply it; exit 0 when all applied, 1 otherwise
   ${SERVER_NAME} --help | --version
 
 Configuration: environment variables or a .env file (see .env.example).
 Without VICIDIAL_URL the server runs on an embedded VICIdial sandbox.`;
 
 interface Cli {
-  mode: "stdio" | "http" | "doctor" | "help" | "version";
+  mode: "stdio" | "http" | "doctor" | "help" | "version" | "config";
   port: number;
   host: string;
+  config?: ConfigCommand;
 }
+
+/** The configuration commands, whose module is loaded only when one of them runs. */
+const CONFIG_COMMANDS: readonly string[] = ["export", "plan", "apply"];
 
 function parseArgs(argv: string[]): Cli {
   const cli: Cli = { mode: "stdio", port: 3000, host: "127.0.0.1" };
+  if (CONFIG_COMMANDS.includes(argv[0] ?? "") && !argv.includes("--help")) return { ...cli, mode: "config" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -174,8 +188,14 @@ async function main(): Promise<void> {
   let cli: Cli;
   let cfg: Config;
   let sessionLimits: SessionLimits | undefined;
+  // export/plan/apply answer pipelines, where 2 means drift: a configuration error there is 1.
+  const configStatus = CONFIG_COMMANDS.includes(process.argv[2] ?? "") ? 1 : 2;
   try {
     cli = parseArgs(process.argv.slice(2));
+    if (cli.mode === "config") {
+      const { parseConfigArgs } = await import("./entry/configCli.js");
+      cli.config = parseConfigArgs(process.argv[2] as ConfigCommand["kind"], process.argv.slice(3));
+    }
     if (cli.mode === "help" || cli.mode === "version") {
       process.stdout.write((cli.mode === "help" ? HELP : SERVER_VERSION) + "\n"); // stdout-ok: not in stdio mode
       return;
@@ -193,11 +213,21 @@ async function main(): Promise<void> {
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${SERVER_NAME}: configuration error: ${err.message}\n`);
-      process.exit(2);
+      process.exit(configStatus);
     }
     throw err;
   }
   const rt = await connect(cfg);
+  if (cli.mode === "config") {
+    const { processIo, runConfigCommand } = await import("./entry/configCli.js");
+    if (rt.sandboxInfo) process.stderr.write(`(embedded sandbox at ${rt.sandboxInfo.url}: set VICIDIAL_URL to use a real VICIdial)\n`);
+    const code = await runConfigCommand(cli.config!, rt.services, processIo(rt.services)).catch((err: unknown) => {
+      process.stderr.write(`${SERVER_NAME}: ${(err as Error)?.stack ?? String(err)}\n`);
+      return 1;
+    });
+    await rt.close();
+    process.exit(code);
+  }
   if (cli.mode === "doctor") {
     const code = await runDoctor(rt);
     await rt.close();

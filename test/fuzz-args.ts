@@ -132,6 +132,17 @@ const VALID: Record<string, fc.Arbitrary<unknown>> = {
   dead_time: fc.integer({ min: 0, max: 30 }),
   agent_campaign_id: fc.constantFrom("2001", "3001"),
   system: fc.constant("default"),
+  document: fc.constantFrom(
+    'version: 1\nentries:\n  - campaign_id: "2001"\n    alt_urls:\n      - statuses: [NI]\n        url: https://crm.example.com/ni\n',
+    '{"version":1,"entries":[{"campaign_id":"3001","alt_urls":[{"statuses":["SALE","RETAIN"],"url":"https://retention.example.com/saved"}]}]}',
+  ),
+  plan_id: fc.constantFrom("0123456789abcdef0123456789abcdef"),
+  prune: fc.boolean(),
+  entries: fc.constantFrom([{ campaign_id: "2001" }], [{ campaign_id: "3001", url_type: "dispo" }]),
+  change_id: fc.constantFrom("5eed0000-0000-4000-8000-000000000003", "00000000-0000-4000-8000-00000000dead"),
+  tool: fc.constantFrom("set_alt_url", "apply_alt_urls"),
+  since: fc.constantFrom("2020-01-01", "2020-01-01T00:00:00Z"),
+  limit: fc.integer({ min: 1, max: 100 }),
 };
 
 /** Near-valid values by argument name (shared by every tool that has the argument). */
@@ -174,6 +185,23 @@ const NEAR: Record<string, fc.Arbitrary<unknown>> = {
   dead_time: smallInt,
   agent_campaign_id: campaign,
   system: fc.constantFrom("default", "production", "", "a b", "DEFAULT"),
+  document: fc.oneof(
+    nearText,
+    fc.constantFrom(
+      "version: 1\nentries: [",
+      "version: 1\nentries:\n  - campaign_id: 2001\n    alt_urls: [{statuses: [SALE], url: 'https://x.example.com/#a'}]",
+      '{"version":1,"entries":[{"campaign_id":"9999","alt_urls":[]}]}',
+      "version: 1\nentries:\n  - campaign_id: '2001'\n    url_type: addlead\n    alt_urls: []",
+      "- just\n- a list",
+    ),
+  ),
+  plan_id: fc.oneof(nearText, fc.constantFrom("", "ABC", "0123456789abcdef")),
+  prune: fc.oneof(fc.boolean(), junk),
+  entries: fc.oneof(fc.constantFrom([], [{ campaign_id: "9999" }], [{ campaign_id: "2001", entry_type: "list" }]), junk),
+  change_id: fc.oneof(nearText, fc.constantFrom("", "not-an-id", "5EED0000-0000-4000-8000-000000000003")),
+  tool: fc.oneof(nearText, fc.constantFrom("", "set_alt_url")),
+  since: fc.oneof(nearText, fc.constantFrom("yesterday", "2026-13-45", "")),
+  limit: fc.constantFrom(0, 1, 1000, 1001, 1.5, -1),
 };
 
 /** Names a popular tutorial (or a confused model) uses, plus plain junk keys. */

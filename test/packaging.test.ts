@@ -206,7 +206,8 @@ describe("the npm package", () => {
       if (link) expect(packedFiles, `${f} -> ${link}`).toContain(path.posix.join(path.posix.dirname(f), link));
     }
     const mapBytes = maps.reduce((n, f) => n + (packedSizes.get(f) ?? 0), 0);
-    expect(mapBytes).toBeLessThan(1024 * 1024);
+    // Our own code's maps, sources included, grow with the code (about 1 MiB with the configuration tools).
+    expect(mapBytes).toBeLessThan(1.5 * 1024 * 1024);
     expect(unpackedSize).toBeLessThan(4 * 1024 * 1024);
     // A line of our code in a bundled chunk maps back to its own source line.
     for (const [source, generated, original] of [

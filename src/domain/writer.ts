@@ -6,6 +6,8 @@
  * listing (never by resending), and audits intent and outcome. The store
  * below it (API or admin page) knows how each step travels.
  */
+
+import { unsendableStatusChars } from "../client/apiStore.js";
 import type { PlannedRequest } from "../client/connection.js";
 import type { AltUrlStore, StoreWrite } from "../client/stores.js";
 import type { TransportError } from "../client/transport.js";
@@ -47,6 +49,8 @@ export interface RemoveOutcome {
 export interface Caller {
   tool: string;
   actor: string;
+  /** For an undo: the change it reverts (recorded as `undoes`). */
+  undoes?: string;
 }
 
 export interface WriterOptions {
@@ -106,6 +110,7 @@ export class AltUrlWriter {
       before: row,
       after,
       sandbox: this.opts.sandbox,
+      ...(caller.undoes ? { undoes: caller.undoes } : {}),
     };
   }
 
@@ -212,7 +217,7 @@ export class EntrySession {
     const base = { requests: [] as PlannedRequest[], reconciled: false, warnings: [] as string[], change_id: null };
     if (target && Object.keys(changes).length === 0) return { ...base, action: "unchanged", alt_url: target, changes: {} };
     // A write that makes a URL fire (again) meets the URL policy, whatever it held before.
-    if (full.active && (!target || !target.active || opts.desired.url !== undefined)) {
+    if (full.active && (!target?.active || opts.desired.url !== undefined)) {
       assertLivePolicy(full.url, this.writer.opts.policy, opts.livePolicyField ?? "url");
     }
     const action = target ? "updated" : "created";
@@ -358,14 +363,7 @@ function withAuditWarning(err: ToolError, warning: string): ToolError {
 
 /** Rows whose statuses the API cannot send (e.g. "_" from the admin page) are not written through it. */
 export function assertApiWritable(row: AltUrl): void {
-  const bad = [
-    ...new Set(
-      row.statuses
-        .join("")
-        .split("")
-        .filter((ch) => !/[A-Za-z0-9-]/.test(ch)),
-    ),
-  ];
+  const bad = unsendableStatusChars(row.statuses);
   if (!bad.length) return;
   throw new ToolError({
     code: "INVALID_INPUT",

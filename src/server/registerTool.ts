@@ -75,12 +75,13 @@ function describeIssue(issue: z.core.$ZodIssue): ToolError {
   });
 }
 
-export function errorResult(payload: ErrorPayload, sandbox: boolean) {
+export function errorResult(payload: ErrorPayload, sandbox: boolean, details?: ToolError["details"]) {
   const lines = [`Error ${payload.code}: ${payload.message}`, `Cause: ${payload.cause}`, `Fix: ${payload.fix}`];
   if (payload.vicidial_response) lines.push(`VICIdial said: ${payload.vicidial_response}`);
+  if (details?.text) lines.push("", details.text);
   return {
     content: [{ type: "text" as const, text: lines.join("\n") }],
-    structuredContent: { sandbox, error: payload },
+    structuredContent: { sandbox, ...details?.structured, error: payload },
     isError: true,
   };
 }
@@ -120,7 +121,7 @@ export function registerTool(server: McpServer, services: Services, def: ToolDef
                 fix: "Call list_alt_urls to see the current state; report this message to the server's maintainers.",
               }).toPayload();
         if (!(err instanceof ToolError)) services.log.error(`${def.name}: ${(err as Error)?.stack ?? String(err)}`);
-        return services.redactor.value(errorResult(payload, sandbox));
+        return services.redactor.value(errorResult(payload, sandbox, err instanceof ToolError ? err.details : undefined));
       }
     },
   );

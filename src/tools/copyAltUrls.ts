@@ -18,7 +18,16 @@ import { type AltUrl, ENTRY_TYPES, EntryLabel, type EntryRef, entryLabel } from 
 import { defineTool, errorSchema } from "./shared/define.js";
 import { resolveEntry } from "./shared/entry.js";
 import { withWarnings } from "./shared/format.js";
-import { campaignId, changesSchema, dryRun, plannedRequestSchema, systemArg, urlType, warningsSchema } from "./shared/schemas.js";
+import {
+  campaignId,
+  changeIdSchema,
+  changesSchema,
+  dryRun,
+  plannedRequestSchema,
+  systemArg,
+  urlType,
+  warningsSchema,
+} from "./shared/schemas.js";
 
 const TOOL = "copy_alt_urls";
 
@@ -32,6 +41,7 @@ const rowResultSchema = z.object({
   changes: changesSchema,
   detail: z.string().nullable().describe("Why a row was skipped or deleted"),
   error: errorSchema.nullable().describe("The error for this row, if any"),
+  change_id: changeIdSchema,
 });
 
 const targetResultSchema = z.object({
