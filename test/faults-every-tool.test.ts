@@ -14,8 +14,9 @@ import { describeLog, ERROR_MODES, EXPECTED_CODE, errorOf, startCrmStub, visible
 import { call, type InProcess, inProcess } from "./helpers/harness.js";
 import { SAMPLE_DOCUMENT, SEEDED_CHANGE_ID, seedChangeLog } from "./helpers/history.js";
 
-/** Short, so a hang costs a third of a second per case. */
+/** Short, so a hang costs a third of a second per case; the other faults get a timeout a busy machine never meets. */
 const TIMEOUT_MS = 300;
+const CALM_TIMEOUT_MS = 5000;
 /** An audit log holding one change, so undo_change has something to undo. */
 const AUDIT = path.join(mkdtempSync(path.join(os.tmpdir(), "faults-every-tool-")), "audit.jsonl");
 const ENV = { VICIDIAL_TIMEOUT_MS: String(TIMEOUT_MS), VICIDIAL_AUDIT_LOG: AUDIT };
@@ -63,15 +64,15 @@ function argsFor(tool: string): Record<string, unknown> {
 const LOG_ONLY = ["list_changes"];
 const TOOLS = ALL_TOOLS.map((t) => t.name).filter((t) => !LOG_ONLY.includes(t));
 
-async function open(): Promise<{ sandbox: Sandbox; h: InProcess; close(): Promise<void> }> {
+async function open(timeoutMs = CALM_TIMEOUT_MS): Promise<{ sandbox: Sandbox; h: InProcess; close(): Promise<void> }> {
   const sandbox = await startSandbox({ seed: seed() });
-  const h = await inProcess({ useSandbox: sandbox, env: ENV });
+  const h = await inProcess({ useSandbox: sandbox, env: { ...ENV, VICIDIAL_TIMEOUT_MS: String(timeoutMs) } });
   return { sandbox, h, close: async () => (await h.close(), await sandbox.close()) };
 }
 
 describe.each(TOOLS)("%s with every request broken", (tool) => {
   it.each(ERROR_MODES)("%s: the contract's error and a fix, nothing written, and the next call works", async (mode) => {
-    const { sandbox, h, close } = await open();
+    const { sandbox, h, close } = await open(mode === "hang" ? TIMEOUT_MS : CALM_TIMEOUT_MS);
     try {
       const before = visibleState(sandbox);
       sandbox.setFaults([{ mode }]);
@@ -98,7 +99,8 @@ describe.each(TOOLS)("%s with every request broken", (tool) => {
       expect(Math.max(...perRequest.values())).toBeLessThanOrEqual(mode === "hang" ? 1 : 3);
       if (mode === "hang") {
         expect(log).toHaveLength(1);
-        expect(elapsed).toBeLessThan(TIMEOUT_MS * 3);
+        // Given up once the timeout passed (one request in the log: not retried); answered within a generous bound.
+        expect(elapsed).toBeLessThan(TIMEOUT_MS + 5000);
       }
 
       sandbox.setFaults([]);
