@@ -32,8 +32,13 @@ beforeAll(async () => {
   const seed = defaultSeed();
   seed.vicidial_url_multi[0]!.url_address = `${crm.url}/hook?lead=--A--lead_id--B--`;
   sandbox = await startSandbox({ seed });
-  server = await inProcess({ useSandbox: sandbox, env: { VICIDIAL_TIMEOUT_MS: "2000" } });
-  probeServer = await inProcess({ useSandbox: sandbox, env: { VICIDIAL_TIMEOUT_MS: "2000", VICIDIAL_ALLOWED_URL_HOSTS: "127.0.0.1" } });
+  // Thousands of calls in seconds: the per-caller write limits (tested in test/rate-limits.test.ts) are off here.
+  const unlimited = { VICIDIAL_WRITE_RATE: "off", VICIDIAL_DESTRUCTIVE_RATE: "off" };
+  server = await inProcess({ useSandbox: sandbox, env: { VICIDIAL_TIMEOUT_MS: "2000", ...unlimited } });
+  probeServer = await inProcess({
+    useSandbox: sandbox,
+    env: { VICIDIAL_TIMEOUT_MS: "2000", VICIDIAL_ALLOWED_URL_HOSTS: "127.0.0.1", ...unlimited },
+  });
 });
 
 afterAll(async () => {
