@@ -118,7 +118,12 @@ describe.skipIf(!canRun)("several instances on one Redis", () => {
     // The other instance counts the same calls.
     expect((await write(a, 5)).structured.error?.code).toBe("RATE_LIMITED");
     // A dry run changes nothing and is not counted.
-    const dry = await call(a.client, "set_alt_url", { campaign_id: "2001", statuses: ["RATE6"], url: "https://crm.example.com/r/6", dry_run: true });
+    const dry = await call(a.client, "set_alt_url", {
+      campaign_id: "2001",
+      statuses: ["RATE6"],
+      url: "https://crm.example.com/r/6",
+      dry_run: true,
+    });
     expect(dry.isError, dry.text).toBe(false);
   });
 

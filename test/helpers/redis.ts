@@ -91,9 +91,13 @@ export async function startRedis(): Promise<RedisServer> {
   let child: ChildProcess | null = null;
   const clients: Redis[] = [];
   const launch = async () => {
-    child = spawn(REDIS_SERVER!, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"], {
-      stdio: "ignore",
-    });
+    child = spawn(
+      REDIS_SERVER!,
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"],
+      {
+        stdio: "ignore",
+      },
+    );
     await waitForPing(port, 10_000);
   };
   const kill = async () => {
