@@ -87,7 +87,7 @@ export function rateLimitedError(opts: {
   const { decision, actor, tool } = opts;
   const wait = retryAfterSeconds(decision);
   const at = new Date((opts.now ?? new Date()).getTime() + wait * 1000).toISOString();
-  const kind = decision.limit === "destructive" ? "destructive calls" : "write calls";
+  const kind = `${decision.limit === "destructive" ? "destructive" : "write"} call${decision.rate.limit === 1 ? "" : "s"}`;
   return new ToolError({
     code: "RATE_LIMITED",
     message: `Not sent: ${tool} is over the limit of ${decision.rate.limit} ${kind} per ${span(decision.rate.windowMs)} for ${actor} (${VARIABLE[decision.limit]}=${decision.rate.text}). Retry in ${wait} s (after ${at}).`,

@@ -35,7 +35,7 @@ export const CLIENTS = {
 
 interface SigningKey {
   kid: string;
-  privateKey: CryptoKey;
+  privateKey: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
   jwk: JWK;
 }
 

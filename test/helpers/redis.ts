@@ -9,8 +9,10 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import net from "node:net";
 import { Redis } from "ioredis";
 
-/** The server binary on PATH, or null. */
+/** The server binary: $REDIS_SERVER (a path, or "none" to see what a machine without it does), else the one on PATH, or null. */
 export function findRedisServer(): string | null {
+  const chosen = process.env.REDIS_SERVER?.trim();
+  if (chosen) return chosen === "none" ? null : chosen;
   for (const name of ["redis-server", "valkey-server"]) {
     try {
       const found = execFileSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).trim();
