@@ -353,6 +353,24 @@ describe("the issuer's keys", () => {
   });
 });
 
+describe("an issuer that cannot be reached", () => {
+  it("gets 503 with Retry-After, not 401: the token may be good, its keys cannot be had", async () => {
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    const other = await startHttp(services, { host: "127.0.0.1", port: 0, token: "", oauth: { issuer: dead, audience } });
+    try {
+      const r = await raw(other.url, {
+        headers: { ...MCP_HEADERS, authorization: `Bearer ${await idp.sign({ sub: "x" })}` },
+        body: rpc("ping"),
+      });
+      expect(r.status).toBe(503);
+      expect(r.headers["retry-after"]).toBe("5");
+      expect(r.body).toMatch(/cannot check access tokens now: the issuer's metadata could not be read/);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe("MCP_HTTP_TOKEN beside OAuth", () => {
   it("still works: the actor is token, with every tool", async () => {
     const session = await sessionFor(STATIC_TOKEN);
