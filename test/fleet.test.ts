@@ -144,6 +144,9 @@ describe.skipIf(!canRun)("several instances on one Redis", () => {
       expect(error.message).toMatch(/reads keep working/);
       expect(error.fix).toMatch(/Start the Redis or Valkey server/);
       expect(writeRequests(sandbox)).toHaveLength(sent);
+      // A dry run of a write takes the entry's lock too: refused the same way.
+      const dry = await call(a.client, "set_alt_url", { ...ROW, statuses: ["DOWN"], dry_run: true });
+      expect(dry.structured.error?.code).toBe("VICIDIAL_UNREACHABLE");
       // Destructive tools too, and nothing leaves for them either.
       const del = await call(a.client, "delete_alt_url", { campaign_id: "2001", id: 1 });
       expect(del.structured.error?.code).toBe("VICIDIAL_UNREACHABLE");
