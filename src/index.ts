@@ -11,7 +11,9 @@ import { createServices, type Services } from "./domain/runtime.js";
 import type { ConfigCommand } from "./entry/configCli.js";
 import type { SessionLimits } from "./entry/http.js";
 import { SERVER_NAME, SERVER_VERSION } from "./server/createServer.js";
-import { parseLogLevel } from "./shared/log.js";
+import { checkToolSelection } from "./server/toolSelection.js";
+import { createLogger, parseLogLevel } from "./shared/log.js";
+import { Redactor } from "./shared/redact.js";
 
 const HELP = `${SERVER_NAME} ${SERVER_VERSION}: MCP server for VICIdial Alt URLs
 
@@ -21,10 +23,14 @@ Usage:
                                       Streamable HTTP at http://H:N/mcp (default 127.0.0.1:3000;
                                       --port 0 picks a free port, the URL goes to stderr).
                                       MCP_HTTP_TOKEN, when set, is required as a bearer token;
-                                      a host beyond loopback refuses to start without it.
+                                      MCP_OAUTH_ISSUER and MCP_OAUTH_AUDIENCE require OAuth access
+                                      tokens (scopes alturl:read, alturl:write, alturl:admin);
+                                      a host beyond loopback refuses to start without either.
                                       One MCP session per client (Mcp-Session-Id), closed after
                                       MCP_HTTP_SESSION_IDLE_MS unused, at most MCP_HTTP_MAX_SESSIONS.
-                                      Run one instance per VICIdial system.
+                                      Run one instance per VICIdial system, or several sharing
+                                      VICIDIAL_COORDINATION_URL (Redis or Valkey) behind a load
+                                      balancer that keeps each Mcp-Session-Id on one instance.
   ${SERVER_NAME} doctor               check the VICIdial connection and rights, for a person
   ${SERVER_NAME} export [--entry TYPE:ID[:URL_TYPE] ...] [--prune] [--system NAME]
                                       print the Alt URLs as a configuration document (YAML);
@@ -91,13 +97,29 @@ async function connect(cfg: Config): Promise<Runtime> {
     sandboxInfo = { url: sb.url, users: sb.users };
     closeSandbox = () => sb.close();
   }
-  const services = createServices(cfg, baseUrl, { sandbox: sandboxInfo !== null, logLevel: parseLogLevel(process.env.LOG_LEVEL) });
+  const logLevel = parseLogLevel(process.env.LOG_LEVEL);
+  // Several instances: locks, login stop and rate limits shared through Redis or Valkey, loaded only then.
+  const fleet = cfg.coordinationUrl
+    ? await (await import("./domain/fleet/index.js")).startFleet({
+        url: cfg.coordinationUrl,
+        config: cfg,
+        log: createLogger(new Redactor(), logLevel),
+      })
+    : null;
+  const services = createServices(cfg, baseUrl, {
+    sandbox: sandboxInfo !== null,
+    logLevel,
+    rateLimits: fleet?.rateLimits,
+    systemDeps: fleet?.systemDeps,
+  });
+  fleet?.useLogger(services.log);
   for (const w of cfg.warnings) services.log.warn(w);
   return {
     services,
     sandboxInfo,
     async close() {
       await services.close().catch(() => {});
+      await fleet?.close().catch(() => {});
       await closeSandbox().catch(() => {});
     },
   };
@@ -180,10 +202,12 @@ async function main(): Promise<void> {
     const dotenvWarnings = loadDotenvFile();
     cfg = loadConfig(process.env);
     cfg.warnings.push(...dotenvWarnings);
+    checkToolSelection(cfg.tools);
     // Checked before anything starts, so a refused --http leaves no sandbox or port behind.
     if (cli.mode === "http") {
-      const { assertHttpExposureAllowed, resolveToken, sessionLimitsFromEnv } = await import("./entry/http.js");
-      assertHttpExposureAllowed(cli.host, resolveToken({}));
+      const { assertExposure, oauthSettingsFromEnv, resolveToken, sessionLimitsFromEnv } = await import("./entry/http.js");
+      const oauth = oauthSettingsFromEnv(process.env);
+      assertExposure(cli.host, resolveToken({}) !== "" || oauth !== null);
       sessionLimits = sessionLimitsFromEnv(process.env);
     }
   } catch (err) {
@@ -217,6 +241,7 @@ async function main(): Promise<void> {
         port: cli.port,
         sessionLimits,
         banner: banner(rt, "Streamable HTTP server"),
+        coordinated: cfg.coordinationUrl !== null,
         // The hook for a graceful stop: called once no new request is taken, before the sessions end.
         onClose: () => rt.close(),
       });

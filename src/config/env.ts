@@ -5,8 +5,9 @@
  */
 import os from "node:os";
 import path from "node:path";
+import { loadOrgConfig, type OrgConfig } from "./org.js";
 
-export interface Config {
+export interface Config extends OrgConfig {
   /** Web root of the real VICIdial; null means the embedded sandbox. */
   vicidialUrl: string | null;
   user: string;
@@ -194,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedUrlHosts,
     auditLog,
     maxConcurrency: int(env, "VICIDIAL_MAX_CONCURRENCY", 4, 1, 64),
+    ...loadOrgConfig(env),
     warnings,
   };
 }

@@ -8,7 +8,8 @@ import { invalidInput } from "../shared/errors.js";
 import { createLogger, type Logger, type LogLevel } from "../shared/log.js";
 import { Redactor } from "../shared/redact.js";
 import { AuditLog } from "./audit.js";
-import { type SystemSettings, VicidialSystem } from "./system.js";
+import { LocalRateLimits, type RateLimits } from "./rateLimits.js";
+import { type SystemDeps, type SystemSettings, VicidialSystem } from "./system.js";
 
 export interface Services {
   config: Config;
@@ -16,6 +17,8 @@ export interface Services {
   /** The system a call means: the named one, else the default. */
   system(name?: string): VicidialSystem;
   audit: AuditLog;
+  /** Per-actor limits on writes (VICIDIAL_WRITE_RATE, VICIDIAL_DESTRUCTIVE_RATE), this process's or the fleet's. */
+  rateLimits: RateLimits;
   redactor: Redactor;
   log: Logger;
   /** True when the (default) VICIdial is the embedded sandbox. */
@@ -32,6 +35,9 @@ export interface ServiceOptions {
   retryDelayMs?: number;
   relistDelaysMs?: number[];
   auditTimeoutMs?: number;
+  /** Shared by several instances (VICIDIAL_COORDINATION_URL): the limits, and each system's write locks and login gate. */
+  rateLimits?: RateLimits;
+  systemDeps?: (settings: SystemSettings) => Pick<SystemDeps, "locks" | "gate">;
 }
 
 export const DEFAULT_SYSTEM = "default";
@@ -55,7 +61,15 @@ export function createServices(config: Config, baseUrl: string, opts: ServiceOpt
     sandbox: opts.sandbox,
   };
   const systems = new Map([
-    [DEFAULT_SYSTEM, new VicidialSystem(settings, { audit, retryDelayMs: opts.retryDelayMs, relistDelaysMs: opts.relistDelaysMs })],
+    [
+      DEFAULT_SYSTEM,
+      new VicidialSystem(settings, {
+        audit,
+        retryDelayMs: opts.retryDelayMs,
+        relistDelaysMs: opts.relistDelaysMs,
+        ...opts.systemDeps?.(settings),
+      }),
+    ],
   ]);
   return {
     config,
@@ -66,6 +80,7 @@ export function createServices(config: Config, baseUrl: string, opts: ServiceOpt
       throw invalidInput("system", `"${name}" is not a configured VICIdial system.`, `Use one of: ${[...systems.keys()].join(", ")}.`);
     },
     audit,
+    rateLimits: opts.rateLimits ?? new LocalRateLimits({ write: config.writeRate, destructive: config.destructiveRate }),
     redactor,
     log,
     sandbox: opts.sandbox,
