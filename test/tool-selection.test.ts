@@ -39,8 +39,8 @@ describe("in process", () => {
 
   it("names and groups together", async () => {
     h = await inProcess({ env: { VICIDIAL_TOOLS: "list_alt_urls, set_alt_url,history" } });
-    // history's tools are not in this build: they are simply not there.
-    expect(await listed(h)).toEqual(["list_alt_urls", "set_alt_url"]);
+    // The history group brings list_changes and undo_change.
+    expect(await listed(h)).toEqual(["list_alt_urls", "list_changes", "set_alt_url", "undo_change"]);
     expect(
       (await call(h.client, "set_alt_url", { campaign_id: "2001", statuses: ["SEL"], url: "https://crm.example.com/s" })).isError,
     ).toBe(false);
