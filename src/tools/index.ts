@@ -6,6 +6,7 @@ import { enableAltUrlMode } from "./enableAltUrlMode.js";
 import { listAltUrls } from "./listAltUrls.js";
 import { listCampaigns } from "./listCampaigns.js";
 import { listIngroups } from "./listIngroups.js";
+import { listSystems } from "./listSystems.js";
 import { previewDispoUrls } from "./previewDispoUrls.js";
 import { disableAltUrl, enableAltUrl } from "./setActive.js";
 import { setAltUrl } from "./setAltUrl.js";
@@ -25,4 +26,5 @@ export const ALL_TOOLS: ToolDefinition[] = [
   copyAltUrls,
   testAltUrl,
   checkConnection,
+  listSystems,
 ] as unknown as ToolDefinition[];
