@@ -132,6 +132,8 @@ const VALID: Record<string, fc.Arbitrary<unknown>> = {
   dead_time: fc.integer({ min: 0, max: 30 }),
   agent_campaign_id: fc.constantFrom("2001", "3001"),
   system: fc.constant("default"),
+  from_system: fc.constant("default"),
+  to_system: fc.constant("default"),
 };
 
 /** Near-valid values by argument name (shared by every tool that has the argument). */
@@ -174,6 +176,8 @@ const NEAR: Record<string, fc.Arbitrary<unknown>> = {
   dead_time: smallInt,
   agent_campaign_id: campaign,
   system: fc.constantFrom("default", "production", "", "a b", "DEFAULT"),
+  from_system: fc.constantFrom("default", "staging", "", "DEFAULT"),
+  to_system: fc.constantFrom("default", "production", "a b"),
 };
 
 /** Names a popular tutorial (or a confused model) uses, plus plain junk keys. */

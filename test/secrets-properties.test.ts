@@ -193,6 +193,7 @@ function callsFor(tool: string): Record<string, unknown>[] {
       { url: "https://crm.example.com/x?p=--A--pass--B--" },
     ],
     check_connection: [{}],
+    list_systems: [{}, { system: "default" }, { system: "nowhere" }],
   };
   const c = calls[tool];
   if (!c) throw new Error(`no secrets scenario for tool ${tool}: add one to test/secrets-properties.test.ts`);

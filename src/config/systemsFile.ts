@@ -227,14 +227,16 @@ export function parseSystems(doc: unknown, env: NodeJS.ProcessEnv, base: Config)
  * line or snippet may hold anything, a password included): YAML's message
  * up to its position, JSON's position only.
  */
-function parseProblem(err: unknown, json: boolean): string {
+function parseProblem(err: unknown, json: boolean, source: string): string {
   const message = String((err as Error)?.message ?? err);
   if (json) {
     const at = /position (\d+)/.exec(message);
     return at ? `the syntax breaks at character ${at[1]}` : "the syntax is broken";
   }
-  const pos = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
-  return `${message.split("\n")[0]!.replace(/:\s*$/, "")}${pos ? ` (line ${pos.line}, column ${pos.col})` : ""}`;
+  const offset = (err as { pos?: number[] }).pos?.[0];
+  const before = offset === undefined ? null : source.slice(0, offset).split("\n");
+  const where = before ? ` (line ${before.length}, column ${before.at(-1)!.length + 1})` : "";
+  return `${message.split("\n")[0]!.replace(/:\s*$/, "")}${where}`;
 }
 
 /** Read, parse and check the file `env.VICIDIAL_SYSTEMS_FILE` names. JSON is parsed without loading the YAML parser. */
@@ -257,7 +259,7 @@ export async function loadSystemsFile(env: NodeJS.ProcessEnv, base: Config): Pro
     try {
       doc = JSON.parse(source);
     } catch (err) {
-      throw new ConfigError(SYSTEMS_FILE_VARIABLE, `${file} is not valid JSON: ${parseProblem(err, true)}`);
+      throw new ConfigError(SYSTEMS_FILE_VARIABLE, `${file} is not valid JSON: ${parseProblem(err, true, source)}`);
     }
   } else {
     // Bundled, the package's dynamic import may yield its exports as `default` (as undici's does).
@@ -266,7 +268,7 @@ export async function loadSystemsFile(env: NodeJS.ProcessEnv, base: Config): Pro
     try {
       doc = parse(source, { prettyErrors: false });
     } catch (err) {
-      throw new ConfigError(SYSTEMS_FILE_VARIABLE, `${file} is not valid YAML or JSON: ${parseProblem(err, false)}`);
+      throw new ConfigError(SYSTEMS_FILE_VARIABLE, `${file} is not valid YAML or JSON: ${parseProblem(err, false, source)}`);
     }
   }
   return { file, ...parseSystems(doc, env, base) };
