@@ -84,6 +84,7 @@ describe("a wrong password, a read-only system and an embedded sandbox", () => {
     const first = await tool("list_campaigns", { system: "staging" });
     expect(first.structured.error?.code).toBe("AUTH_FAILED");
     expect(first.structured.system).toBe("staging");
+    expect(first.structured.error?.message).toMatch(/^System "staging": /);
     expect(staging.stats().failedLogins["6666"]).toBe(1);
 
     // Retried, in parallel: answered at once, no further login spent.

@@ -6,6 +6,7 @@
  * system is read-only versus when one can write.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemsBannerLines } from "../src/entry/systems.js";
 import { defaultSeed, type Sandbox, startSandbox } from "../src/sandbox/index.js";
 import { call } from "./helpers/harness.js";
 import { inProcessSystems } from "./helpers/systems.js";
@@ -68,6 +69,16 @@ describe("instructions and tools", () => {
     } finally {
       await ro.close();
     }
+  });
+});
+
+describe("the banner at start", () => {
+  it("describes every system, its address, the default and read-only, never a password", () => {
+    const lines = systemsBannerLines(h.services, "/etc/systems.yaml");
+    expect(lines[0]).toBe("VICIdial systems from /etc/systems.yaml (connected on first use):");
+    expect(lines).toContain(`  staging: ${staging.url}, as user 6666 (default)`);
+    expect(lines).toContain(`  production: ${production.url}, as user 6666 (read-only)`);
+    expect(lines.join("\n")).not.toContain("sandbox1234");
   });
 });
 

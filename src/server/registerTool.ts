@@ -145,6 +145,10 @@ export function registerTool(server: McpServer, services: Services, def: ToolDef
                 fix: "Call list_alt_urls to see the current state; report this message to the server's maintainers.",
               }).toPayload();
         if (!(err instanceof ToolError)) services.log.error(`${def.name}: ${(err as Error)?.stack ?? String(err)}`);
+        // With several systems, an error says which one it is about.
+        if (system !== undefined && services.systems.size > 1 && !payload.message.includes(`"${system}"`)) {
+          payload.message = `System "${system}": ${payload.message}`;
+        }
         return services.redactor.value(errorResult(payload, services.sandboxFor(system), system));
       }
     },
