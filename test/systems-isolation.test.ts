@@ -7,12 +7,13 @@
  * READ_ONLY naming it while lab writes; list_systems and check_connection
  * describe every system; doctor checks every system or one.
  */
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
-import { type CallResult, call, runCli, type Spawned, spawnStdio } from "./helpers/harness.js";
+import { type CallResult, call, DIST_ENTRY, runCli, type Spawned, spawnStdio } from "./helpers/harness.js";
 import { randomPass, seedWithPassword } from "./helpers/systems.js";
 
 const STAGING_REAL = randomPass();
@@ -48,6 +49,7 @@ beforeAll(async () => {
         staging: { url: staging.url, user: "6666", pass_env: "STAGING_PASS" },
         production: { url: production.url, user: "6666", pass_env: "PROD_PASS", read_only: true, timeout_ms: 5000 },
         lab: { url: "sandbox" },
+        lab2: { url: "sandbox", read_only: false },
       },
     }),
   );
@@ -67,7 +69,7 @@ describe("a wrong password, a read-only system and an embedded sandbox", () => {
     const r = await tool("list_systems", {});
     expect(r.isError, r.text).toBe(false);
     const systems = r.structured.systems as (View & Record<string, unknown>)[];
-    expect(systems.map((s) => s.name)).toEqual(["staging", "production", "lab"]);
+    expect(systems.map((s) => s.name)).toEqual(["staging", "production", "lab", "lab2"]);
     expect(r.structured.default_system).toBe("lab");
     const byName = Object.fromEntries(systems.map((s) => [s.name, s]));
     expect(byName.production).toMatchObject({ url: production.url, read_only: true, sandbox: false, timeout_ms: 5000, default: false });
@@ -154,6 +156,20 @@ describe("a wrong password, a read-only system and an embedded sandbox", () => {
     expect(views[0]!.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
+  it("each url: sandbox is a sandbox of its own, with its own address and rows", async () => {
+    const rows = await tool("list_alt_urls", { system: "lab2", campaign_id: "2001" });
+    expect(rows.isError, rows.text).toBe(false);
+    const urls = (rows.structured.alt_urls as { url: string }[]).map((r) => r.url);
+    expect(urls).not.toContain("https://crm.example.com/lab");
+    const onLab = await tool("list_alt_urls", { system: "lab", campaign_id: "2001" });
+    expect((onLab.structured.alt_urls as { url: string }[]).map((r) => r.url)).toContain("https://crm.example.com/lab");
+    const views = (await tool("list_systems", {})).structured.systems as View[];
+    const lab = views.find((v) => v.name === "lab")!;
+    const lab2 = views.find((v) => v.name === "lab2")!;
+    expect(lab2.started).toBe(true);
+    expect(lab2.url).not.toBe(lab.url);
+  });
+
   it("check_connection checks every system, each problem with its fix and its system", async () => {
     const r = await tool("check_connection", {});
     expect(r.structured.ok).toBe(false);
@@ -162,6 +178,7 @@ describe("a wrong password, a read-only system and an embedded sandbox", () => {
       ["staging", false],
       ["production", true],
       ["lab", true],
+      ["lab2", true],
     ]);
     const checks = r.structured.checks as { system: string; name: string; ok: boolean; fix?: string }[];
     const failed = checks.filter((c) => !c.ok);
@@ -182,6 +199,34 @@ describe("a wrong password, a read-only system and an embedded sandbox", () => {
   it("no password, right or wrong, appears in results or on stderr", () => {
     const everything = [...seen, server.stderr()].join("\n");
     for (const secret of [STAGING_WRONG, STAGING_REAL, PROD_PASS]) expect(everything).not.toContain(secret);
+  });
+});
+
+describe("the banner at start", () => {
+  it("--http describes every system on stderr, connecting none of them", async () => {
+    const before = [staging.stats().requests, production.stats().requests];
+    const child = spawn(process.execPath, [DIST_ENTRY, "--http", "--port", "0"], {
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", VICIDIAL_AUDIT_LOG: "off", ...env },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stderr.on("data", (d: Buffer) => {
+          stderr += d.toString();
+          if (stderr.includes("Listening on")) resolve();
+        });
+        child.on("exit", () => reject(new Error(`exited early: ${stderr}`)));
+      });
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(stderr).toContain(`VICIdial systems from ${file} (connected on first use):`);
+    expect(stderr).toContain(`staging: ${staging.url}, as user 6666`);
+    expect(stderr).toContain(`production: ${production.url}, as user 6666 (read-only)`);
+    expect(stderr).toMatch(/lab: embedded VICIdial SANDBOX .*started on first use, as user 6666 \(default\)/);
+    for (const secret of [STAGING_WRONG, PROD_PASS]) expect(stderr).not.toContain(secret);
+    expect([staging.stats().requests, production.stats().requests]).toEqual(before);
   });
 });
 
@@ -208,6 +253,6 @@ describe("doctor over several systems", () => {
     const r = await runCli(["doctor", "--system", "prod"], env);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toContain("staging, production, lab");
+    expect(r.stderr).toContain("staging, production, lab, lab2");
   });
 });
