@@ -11,7 +11,7 @@
  *   BENCH_PLAN_RUNS (3)    plan_alt_urls runs per concurrency
  *   BENCH_AUTH_CALLS (2000)  timed calls per side for the token verification overhead
  */
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { build } from "esbuild";
@@ -46,6 +46,27 @@ const log = (line) => process.stdout.write(`${line}\n`);
 
 // ---- 1. cold start --------------------------------------------------------
 
+/**
+ * A VICIDIAL_SYSTEMS_FILE of ten systems, as an outsourcer would have: eight
+ * real dialers (nothing is contacted before a tool call, so an unused port
+ * does) with a password variable each, and two embedded sandboxes. YAML, so
+ * the YAML parser's load is in the figure.
+ */
+function tenSystems() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "vicidial-bench-systems-"));
+  const file = path.join(dir, "systems.yaml");
+  const env = { VICIDIAL_SYSTEMS_FILE: file };
+  const lines = ["default: client1", "systems:"];
+  for (let i = 1; i <= 8; i++) {
+    lines.push(`  client${i}:`, `    url: http://127.0.0.1:9/client${i}`, "    user: apiuser", `    pass_env: CLIENT${i}_PASS`);
+    lines.push(`    allowed_campaigns: [${1000 + i}, ${2000 + i}]`, `    read_only: ${i % 2 === 0}`);
+    env[`CLIENT${i}_PASS`] = `pass${i}`;
+  }
+  lines.push("  staging:", "    url: sandbox", "  training:", "    url: sandbox", "    read_only: true");
+  writeFileSync(file, `${lines.join("\n")}\n`);
+  return { env, close: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 async function coldStarts() {
   log("cold start ...");
   const minimalBundled = path.join(os.tmpdir(), `vicidial-bench-minimal-${process.pid}.mjs`);
@@ -61,9 +82,11 @@ async function coldStarts() {
   });
   // Nothing is contacted before a tool call; the address only has to be valid.
   const real = { VICIDIAL_URL: "http://127.0.0.1:9", ...CREDENTIALS };
+  const ten = tenSystems();
   const variants = {
     ours: () => coldStart([ENTRY], real),
     oursSandbox: () => coldStart([ENTRY], {}),
+    oursTenSystems: () => coldStart([ENTRY], ten.env),
     minimal: () => coldStart([path.join(ROOT, "bench", "minimal-server.mjs")]),
     minimalBundled: () => coldStart([minimalBundled]),
     floor: () => spawnToExit(["-e", ""]),
@@ -81,6 +104,7 @@ async function coldStarts() {
   await srv.handshake();
   const tools = (await srv.request("tools/list")).tools.length;
   await srv.close();
+  ten.close();
   return {
     runs: COLD_RUNS,
     tools,
@@ -88,6 +112,7 @@ async function coldStarts() {
     median: m,
     p90: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, percentile(v, 90)])),
     ratio: m.ours / m.minimal,
+    ratioTen: m.oursTenSystems / m.minimal,
   };
 }
 
@@ -375,11 +400,14 @@ function report(m, cold, call, bulkResult, mem, planResult, auth) {
     `|---|---|---|`,
     `| this server (VICIDIAL_URL set, as deployed) | ${fmt(c.ours)} | ${fmt(cold.p90.ours)} |`,
     `| this server, embedded sandbox (no VICIDIAL_URL) | ${fmt(c.oursSandbox)} | ${fmt(cold.p90.oursSandbox)} |`,
+    `| this server, VICIDIAL_SYSTEMS_FILE of 10 systems (8 real, 2 embedded sandboxes; YAML) | ${fmt(c.oursTenSystems)} | ${fmt(cold.p90.oursTenSystems)} |`,
     `| minimal server, same SDK, one tool, plain modules (bench/minimal-server.mjs) | ${fmt(c.minimal)} | ${fmt(cold.p90.minimal)} |`,
     `| the same minimal server bundled with esbuild | ${fmt(c.minimalBundled)} | ${fmt(cold.p90.minimalBundled)} |`,
     `| floor: \`node -e ''\` (spawn to exit) | ${fmt(c.floor)} | ${fmt(cold.p90.floor)} |`,
     "",
     `This server / minimal server: **${cold.ratio.toFixed(2)}x** (target at most 0.80x: ${verdict(cold.ratio <= 0.8)}); bundled minimal / plain minimal: ${(c.minimalBundled / c.minimal).toFixed(2)}x. ${cold.runs} runs per variant.`,
+    "",
+    `With a file of 10 systems: **${cold.ratioTen.toFixed(2)}x** the minimal server (the same target, at most 0.80x: ${verdict(cold.ratioTen <= 0.8)}), ${fmt(c.oursTenSystems - c.ours)} more than one system. No system is connected and no sandbox started before a tool call needs it; the difference is reading the file, loading the YAML parser (a JSON file skips it) and checking every system's settings.`,
     "",
     `What limits it: the bundled minimal server shows what the SDK, zod and ajv cost to compile and evaluate (${fmt(c.minimalBundled - c.floor)} above the floor); this server pays that too, plus ${fmt(c.ours - c.minimalBundled)} for its own code: ${cold.tools} tools whose zod schemas are built at load and converted to JSON Schema for the first \`tools/list\`, and the packages evaluated at start: ${cold.packages.join(", ")}.` +
       (cold.packages.includes("undici")

@@ -47,7 +47,7 @@ function answer(opts: {
   payload: ErrorPayload;
   services: Services;
 }): GateOutcome {
-  const result = opts.services.redactor.value(errorResult(opts.payload, opts.services.sandbox));
+  const result = opts.services.redactor.value(errorResult(opts.payload, { sandbox: opts.services.sandbox }));
   return { status: opts.status, headers: opts.headers, body: JSON.stringify({ jsonrpc: "2.0", id: opts.id ?? null, result }) };
 }
 

@@ -14,7 +14,7 @@
  * VICIdial for any of these.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { Services } from "../domain/runtime.js";
+import { DEFAULT_SYSTEM, type Services } from "../domain/runtime.js";
 import { type ErrorCode, ToolError } from "../shared/errors.js";
 import type { ToolDefinition } from "../tools/shared/define.js";
 import { actorOf, admittedOf, scopesOf } from "./actor.js";
@@ -34,16 +34,28 @@ export interface Unavailable {
 /** One reason a tool may be withheld: null when this rule lets the tool through. */
 export type AvailabilityRule = (tool: ToolDefinition, services: Services) => Unavailable | null;
 
-export const readOnlyRule: AvailabilityRule = (tool, services) =>
-  tool.write && services.config.readOnly
-    ? {
-        code: "READ_ONLY",
-        message: `${tool.name} is not available: this server runs in read-only mode.`,
-        cause:
-          "VICIDIAL_READ_ONLY=true is set for this server, so it offers no tool that changes VICIdial or requests other servers; nothing was sent to VICIdial.",
-        fix: "Ask whoever runs this server to set VICIDIAL_READ_ONLY=false (or remove it) in its environment or .env file and restart it.",
-      }
-    : null;
+/** Write tools are withheld only when no system can write; a read-only system among writable ones refuses each call (READ_ONLY). */
+export const readOnlyRule: AvailabilityRule = (tool, services) => {
+  if (!tool.write) return null;
+  const names = services.systems.names;
+  if (!names.every((n) => services.systems.settings(n)?.readOnly)) return null;
+  if (names.length === 1 && names[0] === DEFAULT_SYSTEM) {
+    return {
+      code: "READ_ONLY",
+      message: `${tool.name} is not available: this server runs in read-only mode.`,
+      cause:
+        "VICIDIAL_READ_ONLY=true is set for this server, so it offers no tool that changes VICIdial or requests other servers; nothing was sent to VICIdial.",
+      fix: "Ask whoever runs this server to set VICIDIAL_READ_ONLY=false (or remove it) in its environment or .env file and restart it.",
+    };
+  }
+  return {
+    code: "READ_ONLY",
+    message: `${tool.name} is not available: every VICIdial system of this server is read-only (${names.join(", ")}).`,
+    cause:
+      "Each system in VICIDIAL_SYSTEMS_FILE is read_only, so this server offers no tool that changes VICIdial or requests other servers; nothing was sent to VICIdial.",
+    fix: "Ask whoever runs this server to set read_only: false for the system to change in VICIDIAL_SYSTEMS_FILE and restart it.",
+  };
+};
 
 export const AVAILABILITY_RULES: AvailabilityRule[] = [readOnlyRule, toolSelectionRule];
 
@@ -97,7 +109,7 @@ export function answerUnavailableTools(server: McpServer, plan: ToolPlan, servic
   const available = plan.available.map((t) => t.name);
   const byName = new Map(plan.available.map((t) => [t.name, t]));
   const stillAvailable = ` Meanwhile these tools work: ${available.join(", ")}.`;
-  const answer = (error: ToolError) => services.redactor.value(errorResult(error.toPayload(), services.sandbox));
+  const answer = (error: ToolError) => services.redactor.value(errorResult(error.toPayload(), { sandbox: services.sandbox }));
   wrapRequestHandler(server, "tools/list", (original) => async (request, extra) => {
     const scopes = scopesOf(extra as Extra);
     const out = (await original(request, extra)) as { tools: { name: string }[] };
