@@ -60,9 +60,10 @@ function argsFor(tool: string): Record<string, unknown> {
   return a;
 }
 
-/** Tools that read only this server's own audit log: no VICIdial request to break. */
+/** Tools that read only this server's own audit log or configuration: no VICIdial request to break. */
 const LOG_ONLY = ["list_changes"];
-const TOOLS = ALL_TOOLS.map((t) => t.name).filter((t) => !LOG_ONLY.includes(t));
+const OFFLINE = new Set(["list_systems"]);
+const TOOLS = ALL_TOOLS.map((t) => t.name).filter((t) => !LOG_ONLY.includes(t) && !OFFLINE.has(t));
 
 async function open(timeoutMs = CALM_TIMEOUT_MS): Promise<{ sandbox: Sandbox; h: InProcess; close(): Promise<void> }> {
   const sandbox = await startSandbox({ seed: seed() });
@@ -119,6 +120,21 @@ describe.each(TOOLS)("%s with every request broken", (tool) => {
       const r = await call(h.client, tool, argsFor(tool));
       expect(errorOf(r), r.text).toBeNull();
       expect(r.isError).toBe(false);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe.each([...OFFLINE])("%s with every request broken", (tool) => {
+  it("answers from the configuration without sending a single request", async () => {
+    const { sandbox, h, close } = await open();
+    try {
+      sandbox.resetStats();
+      sandbox.setFaults(ERROR_MODES.map((mode) => ({ mode })));
+      const r = await call(h.client, tool, {});
+      expect(errorOf(r), r.text).toBeNull();
+      expect(sandbox.stats().requests).toBe(0);
     } finally {
       await close();
     }

@@ -143,6 +143,8 @@ const VALID: Record<string, fc.Arbitrary<unknown>> = {
   tool: fc.constantFrom("set_alt_url", "apply_alt_urls"),
   since: fc.constantFrom("2020-01-01", "2020-01-01T00:00:00Z"),
   limit: fc.integer({ min: 1, max: 100 }),
+  from_system: fc.constant("default"),
+  to_system: fc.constant("default"),
 };
 
 /** Near-valid values by argument name (shared by every tool that has the argument). */
@@ -202,6 +204,8 @@ const NEAR: Record<string, fc.Arbitrary<unknown>> = {
   tool: fc.oneof(nearText, fc.constantFrom("", "set_alt_url")),
   since: fc.oneof(nearText, fc.constantFrom("yesterday", "2026-13-45", "")),
   limit: fc.constantFrom(0, 1, 1000, 1001, 1.5, -1),
+  from_system: fc.constantFrom("default", "staging", "", "DEFAULT"),
+  to_system: fc.constantFrom("default", "production", "a b"),
 };
 
 /** Names a popular tutorial (or a confused model) uses, plus plain junk keys. */

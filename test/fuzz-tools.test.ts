@@ -39,8 +39,13 @@ beforeAll(async () => {
   // An audit log holding one change, so list_changes and undo_change have history to work on.
   const audit = path.join(mkdtempSync(path.join(os.tmpdir(), "fuzz-tools-")), "audit.jsonl");
   seedChangeLog(audit);
-  server = await inProcess({ useSandbox: sandbox, env: { VICIDIAL_TIMEOUT_MS: "2000", VICIDIAL_AUDIT_LOG: audit } });
-  probeServer = await inProcess({ useSandbox: sandbox, env: { VICIDIAL_TIMEOUT_MS: "2000", VICIDIAL_ALLOWED_URL_HOSTS: "127.0.0.1" } });
+  // Thousands of calls in seconds: the per-caller write limits (tested in test/rate-limits.test.ts) are off here.
+  const unlimited = { VICIDIAL_WRITE_RATE: "off", VICIDIAL_DESTRUCTIVE_RATE: "off" };
+  server = await inProcess({ useSandbox: sandbox, env: { VICIDIAL_TIMEOUT_MS: "2000", VICIDIAL_AUDIT_LOG: audit, ...unlimited } });
+  probeServer = await inProcess({
+    useSandbox: sandbox,
+    env: { VICIDIAL_TIMEOUT_MS: "2000", VICIDIAL_ALLOWED_URL_HOSTS: "127.0.0.1", ...unlimited },
+  });
 });
 
 afterAll(async () => {

@@ -199,6 +199,7 @@ function callsFor(tool: string): Record<string, unknown>[] {
     apply_alt_urls: [{ document: SAMPLE_DOCUMENT, dry_run: true }, { document: SAMPLE_DOCUMENT }],
     list_changes: [{}, { campaign_id: "2001", since: "yesterday" }],
     undo_change: [{ change_id: SEEDED_CHANGE_ID }],
+    list_systems: [{}, { system: "default" }, { system: "nowhere" }],
   };
   const c = calls[tool];
   if (!c) throw new Error(`no secrets scenario for tool ${tool}: add one to test/secrets-properties.test.ts`);

@@ -10,6 +10,7 @@ import { listAltUrls } from "./listAltUrls.js";
 import { listCampaigns } from "./listCampaigns.js";
 import { listChanges } from "./listChanges.js";
 import { listIngroups } from "./listIngroups.js";
+import { listSystems } from "./listSystems.js";
 import { planAltUrls } from "./planAltUrls.js";
 import { previewDispoUrls } from "./previewDispoUrls.js";
 import { disableAltUrl, enableAltUrl } from "./setActive.js";
@@ -36,4 +37,5 @@ export const ALL_TOOLS: ToolDefinition[] = [
   undoChange,
   testAltUrl,
   checkConnection,
+  listSystems,
 ] as unknown as ToolDefinition[];
