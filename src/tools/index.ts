@@ -6,6 +6,7 @@ import { enableAltUrlMode } from "./enableAltUrlMode.js";
 import { listAltUrls } from "./listAltUrls.js";
 import { listCampaigns } from "./listCampaigns.js";
 import { listIngroups } from "./listIngroups.js";
+import { listUrlDeliveries } from "./listUrlDeliveries.js";
 import { previewDispoUrls } from "./previewDispoUrls.js";
 import { disableAltUrl, enableAltUrl } from "./setActive.js";
 import { setAltUrl } from "./setAltUrl.js";
@@ -17,6 +18,7 @@ export const ALL_TOOLS: ToolDefinition[] = [
   listIngroups,
   listAltUrls,
   previewDispoUrls,
+  listUrlDeliveries,
   setAltUrl,
   enableAltUrl,
   disableAltUrl,
