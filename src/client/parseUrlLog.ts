@@ -32,8 +32,8 @@ export interface UrlLogRecord {
 export interface RecordFilter {
   /** The day asked for: a record of another day is text inside a response, not a record. */
   date: string;
-  /** The url_type values asked for, lower case. */
-  types: ReadonlySet<string>;
+  /** The url_type values asked for, lower case; null for every type (`--ALL--`). */
+  types: ReadonlySet<string> | null;
 }
 
 /** `\n` + the five fields before the URL; uniqueid and type hold no quote or line break. */
@@ -117,7 +117,8 @@ export class UrlLogCsvParser {
     RECORD_START.lastIndex = from;
     for (let m = RECORD_START.exec(text); m !== null; m = RECORD_START.exec(text)) {
       // A line of a response that only looks like a record (another day, another type) is response text.
-      if (m[2]!.startsWith(this.filter.date) && this.filter.types.has(m[3]!.toLowerCase())) {
+      const types = this.filter.types;
+      if (m[2]!.startsWith(this.filter.date) && (types === null || types.has(m[3]!.toLowerCase()))) {
         return { index: m.index, end: m.index + m[0].length, fields: [m[1]!, m[2]!, m[3]!, m[4]!] };
       }
       RECORD_START.lastIndex = m.index + 1;

@@ -164,7 +164,7 @@ async function rowsInScope(sys: VicidialSystem, q: DeliveryQuery, warnings: stri
  */
 export function statusOf(att: Attribution | null, urlType: DeliveryUrlType): string | null {
   if (!att) return null;
-  const read = att.variables.dispo ?? att.variables.status;
+  const read = att.value("dispo") ?? att.value("status");
   if (read !== undefined && read !== "") return read;
   if (urlType === "dispo" && !att.row.all_statuses && att.row.statuses.length === 1) return att.row.statuses[0]!;
   return null;
@@ -174,19 +174,25 @@ function passes(q: DeliveryQuery, att: Attribution | null, outcome: DeliveryOutc
   if (q.id !== null && att?.row.id !== q.id) return false;
   if (q.outcome !== null && outcome !== q.outcome) return false;
   if (q.status !== null && statusOf(att, q.urlType) !== q.status) return false;
-  if (q.leadId !== null && att?.variables.lead_id !== q.leadId) return false;
+  if (q.leadId !== null && att?.value("lead_id") !== q.leadId) return false;
   return true;
+}
+
+/** Everything about the days and the limit that can be checked without VICIdial: nothing is sent for bad input. */
+export function checkQuery(q: Pick<DeliveryQuery, "date" | "toDate" | "limit">): { from: number | null; to: number | null } {
+  const from = checkDate("date", q.date);
+  const to = checkDate("to_date", q.toDate);
+  if (from !== null) dayRange(from, to);
+  if (q.limit < 1 || q.limit > MAX_LIMIT) throw invalidInput("limit", `${q.limit} is out of range.`, `Give a limit from 1 to ${MAX_LIMIT}.`);
+  return { from, to };
 }
 
 export async function listDeliveries(sys: VicidialSystem, q: DeliveryQuery): Promise<DeliveryReport> {
   const warnings: string[] = [];
-  // Everything that can be checked without VICIdial first: nothing is sent for bad dates.
-  const from = checkDate("date", q.date);
-  const to = checkDate("to_date", q.toDate);
-  if (from !== null) dayRange(from, to);
-  if (q.limit < 1 || q.limit > MAX_LIMIT)
-    throw invalidInput("limit", `${q.limit} is out of range.`, `Give a limit from 1 to ${MAX_LIMIT}.`);
+  const { from, to } = checkQuery(q);
 
+  // After a failed login nothing leaves, not even the version request (which needs no login).
+  sys.connection.gate.assertOpen();
   const clock = await serverClock(sys, warnings);
   const days = dayRange(from ?? clock.today, to);
   if (!sys.report.rightsProven) await sys.report.probe();

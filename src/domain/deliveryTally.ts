@@ -11,7 +11,8 @@ import type { UrlLogRecord } from "../client/parseUrlLog.js";
 import type { DeliveryUrlType } from "../client/urlLogReport.js";
 import { MASK, maskValues } from "../shared/redact.js";
 import type { DeliveryOutcome, ReadOutcome } from "./deliveryOutcome.js";
-import type { Attribution } from "./urlAttribution.js";
+import { phpUrlencode } from "./templateVars.js";
+import { type Attribution, type DetachedAttribution, reattach } from "./urlAttribution.js";
 
 export const RESPONSE_CHARS = 500;
 const SLOWEST = 5;
@@ -32,15 +33,38 @@ export interface Delivery {
   variables: Record<string, string>;
 }
 
-/** A delivery as kept while reading: its own copies of the text, response cut to what masking can need. */
+/**
+ * A delivery as kept while reading: its own copies of the text (response cut
+ * to what masking can need) and its row, but not the values read from the
+ * URL: those are read again from the copy when the result is built.
+ */
 interface Kept {
   record: UrlLogRecord;
-  att: Attribution | null;
+  att: DetachedAttribution | null;
   read: ReadOutcome;
 }
 
-/** A string that owns its characters (a slice of the report's text would keep the whole chunk alive). */
-const own = (s: string): string => (s.length < 16 ? s : Buffer.from(s, "utf8").toString("utf8"));
+/**
+ * A secret as it may appear in a logged response: VICIdial removes every `;`
+ * from a dispo answer, and its CSV deletes spaces next to a `"`, so a target
+ * that echoes a password shows it changed that way.
+ */
+export function secretForms(secrets: readonly string[]): string[] {
+  const squeeze = (v: string) => v.replace(/ +"/g, '"').replace(/" +/g, '"');
+  const out = new Set<string>();
+  for (const v of secrets) {
+    if (!v) continue;
+    for (const f of [v, squeeze(v), v.replace(/;/g, ""), squeeze(v.replace(/;/g, ""))]) if (f) out.add(f);
+  }
+  return [...out];
+}
+
+/**
+ * A copy of a string that owns its characters. A piece cut out of the
+ * report's text (a V8 sliced string) keeps the whole chunk it came from
+ * alive; concatenating and slicing again makes V8 copy just the piece.
+ */
+const own = (s: string): string => (s.length < 13 ? s : ` ${s}`.slice(1));
 
 /**
  * How much of a response to keep so that masking it and then cutting at 500
@@ -83,7 +107,7 @@ export interface AltUrlCount {
 export class DeliveryTally {
   total = 0;
   readonly byOutcome: Record<DeliveryOutcome, number> = { answered: 0, failed: 0, not_fetched: 0 };
-  private readonly byAltUrl = new Map<string, AltUrlCount>();
+  private readonly byAltUrl = new Map<object | null, AltUrlCount>();
   private readonly slowest: Kept[] = [];
   /** Newest first, across the days read so far (days are read newest first). */
   private readonly kept: Kept[] = [];
@@ -106,7 +130,7 @@ export class DeliveryTally {
   add(record: UrlLogRecord, att: Attribution | null, read: ReadOutcome): void {
     this.total++;
     this.byOutcome[read.outcome]++;
-    const key = att ? `${att.row.entry_type}:${att.row.campaign_id}:${att.row.id}` : "none";
+    const key = att ? att.row : null;
     let count = this.byAltUrl.get(key);
     if (!count) {
       count = {
@@ -140,12 +164,20 @@ export class DeliveryTally {
   }
 
   private keep(record: UrlLogRecord, att: Attribution | null, read: ReadOutcome): Kept {
-    const secrets = [...this.opts.secrets, ...(att?.secrets ?? [])];
-    const response = read.response.slice(0, keepChars(secrets));
+    const secrets =
+      att && att.row.url.search(/--A--(pass|phone_pass)--B--/i) >= 0 ? [...this.opts.secrets, ...att.secrets()] : this.opts.secrets;
+    const response = read.response.length > RESPONSE_CHARS ? read.response.slice(0, keepChars(secrets)) : read.response;
     return {
-      record: { ...record, uniqueid: own(record.uniqueid), url: own(record.url), url_response: "" },
-      att: att ? { ...att, variables: Object.fromEntries(Object.entries(att.variables).map(([k, v]) => [k, own(v)])) } : null,
-      read: { ...read, response: own(response) },
+      record: {
+        uniqueid: own(record.uniqueid),
+        url_date: own(record.url_date),
+        url_type: record.url_type,
+        response_sec: record.response_sec,
+        url: own(record.url),
+        url_response: "",
+      },
+      att: att ? att.detach() : null,
+      read: { outcome: read.outcome, response: own(response), error: read.error },
     };
   }
 
@@ -159,19 +191,22 @@ export class DeliveryTally {
   }
 
   private shown(k: Kept): Delivery {
-    const secrets = [...this.opts.secrets, ...(k.att?.secrets ?? [])];
-    const mask = (text: string) => maskValues(text, secrets);
+    const att = k.att ? reattach(k.att, k.record.url) : null;
+    // The server's password in every form; an agent's exactly as the URL held it (and as a response may echo it).
+    const agent = (att?.secrets() ?? []).flatMap((v) => [v, phpUrlencode(v), encodeURIComponent(v)]);
+    const exact = secretForms([...this.opts.secrets, ...agent]);
+    const mask = (text: string) => maskValues(text, this.opts.secrets, exact);
     const variables: Record<string, string> = {};
-    for (const [name, value] of Object.entries(k.att?.variables ?? {})) {
+    for (const [name, value] of Object.entries(att?.variables() ?? {})) {
       variables[name] = /^(pass|phone_pass)$/i.test(name) && value !== "" ? MASK : mask(value);
     }
     return {
       logged_at: k.record.url_date,
       url_type: this.opts.urlType,
       uniqueid: k.record.uniqueid,
-      alt_url_id: k.att?.row.id ?? null,
-      campaign_id: k.att?.row.campaign_id ?? null,
-      entry_type: k.att?.row.entry_type ?? null,
+      alt_url_id: att?.row.id ?? null,
+      campaign_id: att?.row.campaign_id ?? null,
+      entry_type: att?.row.entry_type ?? null,
       url: mask(k.record.url),
       response_sec: k.record.response_sec,
       outcome: k.read.outcome,

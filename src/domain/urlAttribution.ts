@@ -20,23 +20,78 @@ import type { DeliveryUrlType } from "../client/urlLogReport.js";
 import type { AltUrl } from "../shared/model.js";
 import { CREDENTIAL_VARIABLES, findVariables } from "./templateVars.js";
 
-export interface Attribution {
-  row: AltUrl;
-  /** Variable name (as the template spells it, known names in VICIdial's spelling) -> value read back. */
-  variables: Record<string, string>;
-  /** The values that filled pass / phone_pass, as logged and decoded. */
-  secrets: string[];
-  /** Other rows that fit the URL just as well (the first one was chosen). */
-  alsoFits: number[];
-}
-
 interface Compiled {
   row: AltUrl;
-  /** Literal text before the first variable: a cheap test before the pattern. */
+  /** Literal text before the first variable: the index looks templates up by it. */
   prefix: string;
   pattern: RegExp;
-  names: string[];
+  /** Each variable's name (known names in VICIdial's spelling) and its capture group, first use only. */
+  groups: [name: string, group: number][];
+  /** Capture groups that hold pass / phone_pass. */
+  credentials: number[];
   literalLength: number;
+}
+
+/**
+ * A logged URL matched to a row. The values are read (and decoded) only
+ * when asked: most deliveries are only counted.
+ */
+export class Attribution {
+  constructor(
+    private readonly c: Compiled,
+    private readonly m: RegExpExecArray,
+    /** Other rows that fit the URL just as well (this one was chosen). */
+    readonly alsoFits: readonly number[],
+  ) {}
+
+  get row(): AltUrl {
+    return this.c.row;
+  }
+
+  /** True when the template holds pass or phone_pass. */
+  get carriesCredentials(): boolean {
+    return this.c.credentials.length > 0;
+  }
+
+  /** One variable's value, decoded; undefined when the template has no such variable. */
+  value(name: string): string | undefined {
+    for (const [n, g] of this.c.groups) if (n === name) return phpUrldecode(this.m[g]!);
+    return undefined;
+  }
+
+  /** Every variable read back, decoded. */
+  variables(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [n, g] of this.c.groups) out[n] = phpUrldecode(this.m[g]!);
+    return out;
+  }
+
+  /** The values that filled pass / phone_pass, as logged and decoded. */
+  secrets(): string[] {
+    const out: string[] = [];
+    for (const g of this.c.credentials) {
+      const raw = this.m[g]!;
+      if (raw) out.push(raw, phpUrldecode(raw));
+    }
+    return out;
+  }
+
+  /** What the attribution needs to be read again from a copy of the URL (it holds no part of the URL). */
+  detach(): DetachedAttribution {
+    return { c: this.c, alsoFits: this.alsoFits };
+  }
+}
+
+/** An attribution without its URL: `reattach` reads it again from the URL (a copy of it). */
+export interface DetachedAttribution {
+  readonly c: Compiled;
+  readonly alsoFits: readonly number[];
+}
+
+export function reattach(d: DetachedAttribution, url: string): Attribution {
+  const m = d.c.pattern.exec(url);
+  if (!m) throw new Error("reattach: the URL no longer fits its template");
+  return new Attribution(d.c, m, d.alsoFits);
 }
 
 const MARKER = /--A--([A-Za-z0-9_]+)--B--/gi;
@@ -53,22 +108,29 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function compile(row: AltUrl, urlType: DeliveryUrlType): Compiled {
   const template = row.url.replace(/^VAR(?=http)/, "");
-  const names: string[] = [];
+  const spelled = new Map(findVariables(template).map((v) => [v.name.toLowerCase(), v.name]));
   const literals: string[] = [];
+  const groups: [string, number][] = [];
+  const credentials: number[] = [];
   let last = 0;
+  let group = 0;
   for (const m of template.matchAll(MARKER)) {
     literals.push(loggedLiteral(template.slice(last, m.index), urlType));
-    names.push(m[1]!);
     last = m.index + m[0].length;
+    group++;
+    const name = spelled.get(m[1]!.toLowerCase()) ?? m[1]!;
+    // A name used twice keeps its first value (VICIdial fills both with the same one).
+    if (groups.some(([n]) => n === name)) continue;
+    groups.push([name, group]);
+    if (CREDENTIAL_VARIABLES.includes(name)) credentials.push(group);
   }
   literals.push(loggedLiteral(template.slice(last), urlType));
-  const source = literals.map(escapeRegExp).join("([^]*?)");
-  const spelled = new Map(findVariables(template).map((v) => [v.name.toLowerCase(), v.name]));
   return {
     row,
     prefix: literals[0]!,
-    pattern: new RegExp(`^${source}$`),
-    names: names.map((n) => spelled.get(n.toLowerCase()) ?? n),
+    pattern: new RegExp(`^${literals.map(escapeRegExp).join("([^]*?)")}$`),
+    groups,
+    credentials,
     literalLength: literals.reduce((n, l) => n + l.length, 0),
   };
 }
@@ -91,63 +153,73 @@ export function phpUrldecode(value: string): string {
 }
 
 /** How well a row's own conditions agree with the values read from the URL (for ties only). */
-function agreement(row: AltUrl, vars: Record<string, string>, urlType: DeliveryUrlType): number {
+function agreement(a: Attribution, urlType: DeliveryUrlType): number {
+  const row = a.row;
   let score = row.active ? 1 : 0;
   for (const key of ["campaign", "group", "channel_group"]) {
-    const v = vars[key];
-    if (v !== undefined && v !== "") score += v.toUpperCase() === row.campaign_id.toUpperCase() ? 2 : -2;
+    const v = a.value(key);
+    if (v) score += v.toUpperCase() === row.campaign_id.toUpperCase() ? 2 : -2;
   }
-  const status = vars.dispo ?? vars.status;
-  if (urlType === "dispo" && status !== undefined && status !== "") {
-    score += row.all_statuses || row.statuses.includes(status) || (status === "CBHOLD" && row.statuses.includes("CBHOLD")) ? 2 : -2;
-  }
-  const list = vars.list_id;
-  if (list !== undefined && list !== "" && row.lists.length > 0) score += row.lists.includes(list) ? 2 : -2;
+  const status = a.value("dispo") ?? a.value("status");
+  if (urlType === "dispo" && status) score += row.all_statuses || row.statuses.includes(status) ? 2 : -2;
+  const list = a.value("list_id");
+  if (list && row.lists.length > 0) score += row.lists.includes(list) ? 2 : -2;
   return score;
 }
 
+/**
+ * The rows' templates, looked up by their literal start: a map per distinct
+ * start length, so a URL costs one lookup per length, not one test per row.
+ */
 export class TemplateMatcher {
-  private readonly compiled: Compiled[];
+  /** Distinct lengths of the templates' literal starts, and for each the templates by their start. */
+  private readonly lengths: number[] = [];
+  private readonly starts: Map<string, Compiled[]>[] = [];
+  readonly size: number;
 
   constructor(
     rows: readonly AltUrl[],
     private readonly urlType: DeliveryUrlType,
   ) {
-    this.compiled = rows.map((r) => compile(r, urlType));
-  }
-
-  get size(): number {
-    return this.compiled.length;
+    this.size = rows.length;
+    for (const row of rows) {
+      const c = compile(row, urlType);
+      let at = this.lengths.indexOf(c.prefix.length);
+      if (at < 0) {
+        at = this.lengths.push(c.prefix.length) - 1;
+        this.starts.push(new Map());
+      }
+      const starts = this.starts[at]!;
+      const list = starts.get(c.prefix);
+      if (list) list.push(c);
+      else starts.set(c.prefix, [c]);
+    }
   }
 
   match(url: string): Attribution | null {
-    let best: { c: Compiled; vars: Record<string, string>; raw: Record<string, string>; score: number } | null = null;
-    let ties: number[] = [];
-    for (const c of this.compiled) {
-      if (!url.startsWith(c.prefix)) continue;
-      const m = c.pattern.exec(url);
-      if (!m) continue;
-      const vars: Record<string, string> = {};
-      const raw: Record<string, string> = {};
-      c.names.forEach((name, i) => {
-        // A name used twice keeps its first value (VICIdial fills both with the same one).
-        if (name in raw) return;
-        raw[name] = m[i + 1]!;
-        vars[name] = phpUrldecode(m[i + 1]!);
-      });
-      const score = c.literalLength * 100 + agreement(c.row, vars, this.urlType);
-      if (!best || score > best.score) {
-        best = { c, vars, raw, score };
-        ties = [];
-      } else if (score === best.score && c.row.id !== best.c.row.id) ties.push(c.row.id);
+    let found: { c: Compiled; m: RegExpExecArray }[] | null = null;
+    let single: { c: Compiled; m: RegExpExecArray } | null = null;
+    for (let i = 0; i < this.lengths.length; i++) {
+      const length = this.lengths[i]!;
+      if (url.length < length) continue;
+      const list = this.starts[i]!.get(url.slice(0, length));
+      if (!list) continue;
+      for (const c of list) {
+        const m = c.pattern.exec(url);
+        if (!m) continue;
+        if (!single) single = { c, m };
+        else (found ??= [single]).push({ c, m });
+      }
     }
-    if (!best) return null;
-    const secrets: string[] = [];
-    for (const name of Object.keys(best.raw)) {
-      if (!CREDENTIAL_VARIABLES.includes(name)) continue;
-      if (best.raw[name]) secrets.push(best.raw[name]!);
-      if (best.vars[name]) secrets.push(best.vars[name]!);
-    }
-    return { row: best.c.row, variables: best.vars, secrets, alsoFits: ties };
+    if (!single) return null;
+    if (!found) return new Attribution(single.c, single.m, []);
+    // Several fit: the most literal one, then the one whose own conditions agree with the values.
+    const scored = found.map(({ c, m }) => {
+      const a = new Attribution(c, m, []);
+      return { c, m, score: c.literalLength * 100 + agreement(a, this.urlType) };
+    });
+    const best = scored.reduce((a, b) => (b.score > a.score ? b : a));
+    const ties = scored.filter((x) => x !== best && x.score === best.score && x.c.row.id !== best.c.row.id).map((x) => x.c.row.id);
+    return new Attribution(best.c, best.m, ties);
   }
 }

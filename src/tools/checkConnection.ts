@@ -7,7 +7,7 @@ export const checkConnection = defineTool({
   name: "check_connection",
   title: "Check the VICIdial connection",
   description:
-    "Check that this server can do its job on the configured VICIdial: version, login, each right it needs (update_alt_url, update_campaign, campaigns_list, the Alt URL admin page for deletes), the campaigns it may reach and which are in ALT mode. Every problem comes with the admin setting that fixes it. Changes nothing. Call it first when something fails for no clear reason.",
+    "Check that this server can do its job on the configured VICIdial: version, login, each right it needs (update_alt_url, update_campaign, campaigns_list, the Alt URL admin page for deletes, the URL Log Report for list_url_deliveries), the campaigns it may reach and which are in ALT mode. Every problem comes with the admin setting that fixes it. Changes nothing. Call it first when something fails for no clear reason.",
   inputSchema: { system: systemArg },
   outputSchema: {
     ok: z.boolean().describe("True when every check passed"),

@@ -1,6 +1,6 @@
 /** list_url_deliveries: what VICIdial really fetched for each call, and what came back. */
 import { z } from "zod";
-import { listDeliveries, MAX_DAYS_AFTER, MAX_LIMIT } from "../domain/deliveries.js";
+import { checkQuery, listDeliveries, MAX_DAYS_AFTER, MAX_LIMIT } from "../domain/deliveries.js";
 import type { Delivery } from "../domain/deliveryTally.js";
 import { RESPONSE_CHARS } from "../domain/deliveryTally.js";
 import { invalidInput } from "../shared/errors.js";
@@ -159,6 +159,8 @@ export const listUrlDeliveries = defineTool({
       );
     }
     const sys = s.system(a.system);
+    // Dates first: an impossible day or range sends nothing, not even the entry's lookup.
+    checkQuery({ date: a.date ?? null, toDate: a.to_date ?? null, limit: a.limit });
     const resolved =
       a.campaign_id === undefined
         ? null
