@@ -5,10 +5,13 @@
  * page is only used once the API has shown the user is level 8 or more (the
  * callers see to that) and every answer goes through the login gate.
  */
+import { ToolError } from "../shared/errors.js";
 import type { EntryRef, UrlType } from "../shared/model.js";
 import { unknownOutcome } from "./api.js";
 import { ADMIN_PATH, type PlannedRequest, type VicidialConnection } from "./connection.js";
+import { altModeOff } from "./entryErrors.js";
 import { type AdminAnswer, parseAdminAnswer } from "./parseAdmin.js";
+import type { StoreDelete } from "./stores.js";
 
 /** All seven editable fields: MODIFY writes every one of them (facts §9.4). */
 export interface AdminFields {
@@ -133,6 +136,26 @@ export class AdminPage {
       `the delete of Alt URL ${id}`,
       true,
     );
+  }
+
+  /** Delete an inactive row and say what the page answered (both stores delete this way). */
+  async deleteInactive(entry: EntryRef, urlType: UrlType, id: number): Promise<StoreDelete> {
+    const answer = await this.delete(entry, urlType, id);
+    if (answer.kind === "listing" && answer.notice === "deleted" && answer.noticeId === id) return { kind: "deleted" };
+    if (answer.kind === "listing" && answer.notice === "delete_refused") {
+      return {
+        kind: "refused",
+        error: new ToolError({
+          code: "ALT_URL_NOT_FOUND",
+          message: "VICIdial would not delete the Alt URL: it is still active or it does not exist.",
+          cause: "The admin page deletes only inactive rows, and gives the same answer for a row that is not there.",
+          fix: "Call list_alt_urls to see whether the row still exists and its state, then call delete_alt_url again.",
+          vicidialResponse: answer.line,
+        }),
+      };
+    }
+    if (answer.kind === "not_alt") return { kind: "refused", error: altModeOff(entry, urlType, answer.line) };
+    return { kind: "unclear" };
   }
 
   /** The page without campaign_id: proves login and rights there, changes nothing. */

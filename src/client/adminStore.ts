@@ -73,7 +73,7 @@ export class AdminStore implements AltUrlStore {
     const answer = await this.admin.add(entry, urlType, fields(values));
     if (answer.kind === "stopped") return { kind: "refused" };
     const listing = listingOf(answer, entry, urlType);
-    if (!listing || listing.notice !== "added") return { kind: "unidentified" };
+    if (listing?.notice !== "added") return { kind: "unidentified" };
     const rows = listed(listing.rows, entry, urlType);
     // Another writer may have added a row at the same moment: ours holds our values.
     const fresh = rows.filter((r) => !knownIds.has(r.id) && holdsNewValues(r, values));
@@ -110,23 +110,8 @@ export class AdminStore implements AltUrlStore {
     return { kind: "done", id: row.id };
   }
 
-  async deleteInactive(entry: EntryRef, urlType: UrlType, row: AltUrl): Promise<StoreDelete> {
-    const answer = await this.admin.delete(entry, urlType, row.id);
-    if (answer.kind === "listing" && answer.notice === "deleted" && answer.noticeId === row.id) return { kind: "deleted" };
-    if (answer.kind === "listing" && answer.notice === "delete_refused") {
-      return {
-        kind: "refused",
-        error: new ToolError({
-          code: "ALT_URL_NOT_FOUND",
-          message: "VICIdial would not delete the Alt URL: it is still active or it does not exist.",
-          cause: "The admin page deletes only inactive rows, and gives the same answer for a row that is not there.",
-          fix: "Call list_alt_urls to see whether the row still exists and its state, then call delete_alt_url again.",
-          vicidialResponse: answer.line,
-        }),
-      };
-    }
-    if (answer.kind === "not_alt") return { kind: "refused", error: altModeOff(entry, urlType, answer.line) };
-    return { kind: "unclear" };
+  deleteInactive(entry: EntryRef, urlType: UrlType, row: AltUrl): Promise<StoreDelete> {
+    return this.admin.deleteInactive(entry, urlType, row.id);
   }
 
   planAdd(entry: EntryRef, urlType: UrlType, values: RowValues) {

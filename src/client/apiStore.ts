@@ -7,7 +7,6 @@ import { ToolError } from "../shared/errors.js";
 import type { AltUrl, EntryRef, RowValues, UrlType } from "../shared/model.js";
 import type { AdminPage } from "./adminPage.js";
 import type { AltUrlFields, VicidialApi } from "./api.js";
-import { altModeOff } from "./entryErrors.js";
 import { type AltUrlStore, listed, type StoreDelete, type StoreListing, type StoreWrite } from "./stores.js";
 
 /** LIST prints at most this many rows (facts §3.1). */
@@ -130,23 +129,8 @@ export class ApiStore implements AltUrlStore {
     return { kind: "done", id: row.id };
   }
 
-  async deleteInactive(entry: EntryRef, urlType: UrlType, row: AltUrl): Promise<StoreDelete> {
-    const answer = await this.admin.delete(entry, urlType, row.id);
-    if (answer.kind === "listing" && answer.notice === "deleted" && answer.noticeId === row.id) return { kind: "deleted" };
-    if (answer.kind === "listing" && answer.notice === "delete_refused") {
-      return {
-        kind: "refused",
-        error: new ToolError({
-          code: "ALT_URL_NOT_FOUND",
-          message: "VICIdial would not delete the Alt URL: it is still active or it does not exist.",
-          cause: "The admin page deletes only inactive rows, and gives the same answer for a row that is not there.",
-          fix: "Call list_alt_urls to see whether the row still exists and its state, then call delete_alt_url again.",
-          vicidialResponse: answer.line,
-        }),
-      };
-    }
-    if (answer.kind === "not_alt") return { kind: "refused", error: altModeOff(entry, urlType, answer.line) };
-    return { kind: "unclear" };
+  deleteInactive(entry: EntryRef, urlType: UrlType, row: AltUrl): Promise<StoreDelete> {
+    return this.admin.deleteInactive(entry, urlType, row.id);
   }
 
   planAdd(entry: EntryRef, urlType: UrlType, values: RowValues) {

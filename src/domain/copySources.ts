@@ -5,6 +5,7 @@
  * description that cannot be stored stops the whole copy (the fix is at the
  * source); a row whose statuses the target cannot hold is skipped with why.
  */
+import { unsendableStatusChars } from "../client/apiStore.js";
 import type { Way } from "../client/stores.js";
 import { ToolError } from "../shared/errors.js";
 import { type AltUrl, type EntryRef, entryLabel } from "../shared/model.js";
@@ -19,17 +20,7 @@ export function wantedFromSource(
   const warnings: string[] = [];
   const label = entryLabel(opts.source);
   const wanted = rows.map((row): WantedRow => {
-    const badStatus =
-      opts.targetWay === "api"
-        ? [
-            ...new Set(
-              row.statuses
-                .join("")
-                .split("")
-                .filter((ch) => !/[A-Za-z0-9-]/.test(ch)),
-            ),
-          ]
-        : [];
+    const badStatus = opts.targetWay === "api" ? unsendableStatusChars(row.statuses) : [];
     if (badStatus.length) {
       const reason = `its statuses (${row.statuses.join(" ")}) hold ${badStatus.map((c) => `"${c}"`).join(", ")}, which VICIdial's API cannot send to a campaign; copy it on VICIdial's admin pages`;
       warnings.push(`Alt URL ${row.id} of ${label} was not copied: ${reason}.`);

@@ -6,6 +6,8 @@
  * listing (never by resending), and audits intent and outcome. The store
  * below it (API or admin page) knows how each step travels.
  */
+
+import { unsendableStatusChars } from "../client/apiStore.js";
 import type { PlannedRequest } from "../client/connection.js";
 import type { AltUrlStore, StoreWrite } from "../client/stores.js";
 import type { TransportError } from "../client/transport.js";
@@ -212,7 +214,7 @@ export class EntrySession {
     const base = { requests: [] as PlannedRequest[], reconciled: false, warnings: [] as string[], change_id: null };
     if (target && Object.keys(changes).length === 0) return { ...base, action: "unchanged", alt_url: target, changes: {} };
     // A write that makes a URL fire (again) meets the URL policy, whatever it held before.
-    if (full.active && (!target || !target.active || opts.desired.url !== undefined)) {
+    if (full.active && (!target?.active || opts.desired.url !== undefined)) {
       assertLivePolicy(full.url, this.writer.opts.policy, opts.livePolicyField ?? "url");
     }
     const action = target ? "updated" : "created";
@@ -358,14 +360,7 @@ function withAuditWarning(err: ToolError, warning: string): ToolError {
 
 /** Rows whose statuses the API cannot send (e.g. "_" from the admin page) are not written through it. */
 export function assertApiWritable(row: AltUrl): void {
-  const bad = [
-    ...new Set(
-      row.statuses
-        .join("")
-        .split("")
-        .filter((ch) => !/[A-Za-z0-9-]/.test(ch)),
-    ),
-  ];
+  const bad = unsendableStatusChars(row.statuses);
   if (!bad.length) return;
   throw new ToolError({
     code: "INVALID_INPUT",
