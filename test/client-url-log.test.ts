@@ -212,7 +212,7 @@ describe("attribution", () => {
     );
     const a = m.match(`https://crm.example.com/hook?lead=77&name=${phpUrlencode("Zoë & Co")}&s=SALE`)!;
     expect(a.row.id).toBe(1);
-    expect(a.variables).toEqual({ lead_id: "77", first_name: "Zoë & Co", dispo: "SALE" });
+    expect(a.variables()).toEqual({ lead_id: "77", first_name: "Zoë & Co", dispo: "SALE" });
     expect(m.match("https://other.example.com/hook?lead=77")).toBeNull();
   });
 
@@ -228,7 +228,7 @@ describe("attribution", () => {
     const start = new TemplateMatcher([row(2, "VARhttps://crm.example.com/pop;x?lead=--A--lead_id--B--", { url_type: "start" })], "start");
     expect(start.match("https://crm.example.com/popx?lead=5")?.row.id).toBe(2);
     const na = new TemplateMatcher([row(3, "https://crm.example.com/drop page?l=--A--lead_id--B--|x", { url_type: "noagent" })], "noagent");
-    expect(na.match("https://crm.example.com/drop+page?l=9x")?.variables).toEqual({ lead_id: "9" });
+    expect(na.match("https://crm.example.com/drop+page?l=9x")?.variables()).toEqual({ lead_id: "9" });
   });
 
   it("prefers the more literal template, then the row whose entry and statuses agree", () => {
@@ -252,7 +252,7 @@ describe("attribution", () => {
       "dispo",
     );
     const a = m.match(`https://crm.example.com/x?u=agent1&pw=${phpUrlencode("s3cr3t pw!")}&pp=1234`)!;
-    expect(a.secrets).toEqual(expect.arrayContaining(["s3cr3t+pw%21", "s3cr3t pw!", "1234"]));
+    expect(a.secrets()).toEqual(expect.arrayContaining(["s3cr3t+pw%21", "s3cr3t pw!", "1234"]));
   });
 });
 
@@ -275,14 +275,15 @@ describe("the tally", () => {
     tally.add(record(1, text), null, { outcome: "answered", response: text, error: null });
     tally.endDay();
     const [d] = tally.deliveries();
-    expect(d!.response).toBe(`${"a".repeat(495)}***`);
+    expect(d!.response).toBe(`${"a".repeat(495)}***bb`);
     expect(d!.response).not.toContain("Srv-P");
   });
 
   it("keeps only the newest `limit` while counting every delivery, and the slowest apart", () => {
     const tally = new DeliveryTally({ limit: 3, urlType: "dispo", secrets: [] });
     tally.startDay();
-    for (let i = 0; i < 1000; i++) tally.add(record(i, "OK"), null, { outcome: i % 4 ? "answered" : "failed", response: "OK", error: null });
+    for (let i = 0; i < 1000; i++)
+      tally.add(record(i, "OK"), null, { outcome: i % 4 ? "answered" : "failed", response: "OK", error: null });
     tally.endDay();
     expect(tally.deliveries().map((d) => d.uniqueid)).toEqual(["1.999", "1.998", "1.997"]);
     expect(tally.truncated).toBe(true);

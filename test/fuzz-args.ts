@@ -132,6 +132,11 @@ const VALID: Record<string, fc.Arbitrary<unknown>> = {
   dead_time: fc.integer({ min: 0, max: 30 }),
   agent_campaign_id: fc.constantFrom("2001", "3001"),
   system: fc.constant("default"),
+  date: fc.constantFrom("2026-11-26", "2026-11-27"),
+  to_date: fc.constant("2026-11-28"),
+  lead_id: fc.constantFrom("100101", 100101),
+  outcome: fc.constantFrom("answered", "failed", "not_fetched"),
+  limit: fc.integer({ min: 1, max: 100 }),
 };
 
 /** Near-valid values by argument name (shared by every tool that has the argument). */
@@ -174,6 +179,11 @@ const NEAR: Record<string, fc.Arbitrary<unknown>> = {
   dead_time: smallInt,
   agent_campaign_id: campaign,
   system: fc.constantFrom("default", "production", "", "a b", "DEFAULT"),
+  date: fc.constantFrom("2026-11-26", "2026-13-45", "2026-02-30", "26-11-2026", "", "2026-11-26 10:00", "2026-1-2"),
+  to_date: fc.constantFrom("2026-11-28", "2026-11-25", "2027-01-01", "2026-13-01", ""),
+  lead_id: fc.constantFrom("100101", -1, "abc", 1.5, "", "1e3"),
+  outcome: fc.constantFrom("answered", "ANSWERED", "ok", "not fetched", ""),
+  limit: fc.constantFrom(0, 1, 1000, 1001, 1.5, -1, 50),
 };
 
 /** Names a popular tutorial (or a confused model) uses, plus plain junk keys. */

@@ -158,7 +158,16 @@ describe("prompts", () => {
     const order = ["list_url_deliveries", "preview_dispo_urls", "test_alt_url", "check_connection"].map((x) => text.indexOf(x));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    for (const x of ["campaign_id SALESLINE, entry_type ingroup", "date 2026-11-26", "status SALE", "answered", "failed", "not_fetched", "CAMP", "CBHOLD"]) {
+    for (const x of [
+      "campaign_id SALESLINE, entry_type ingroup",
+      "date 2026-11-26",
+      "status SALE",
+      "answered",
+      "failed",
+      "not_fetched",
+      "CAMP",
+      "CBHOLD",
+    ]) {
       expect(text).toContain(x);
     }
     const ro = await inProcess({ useSandbox: h.sandbox, env: { VICIDIAL_READ_ONLY: "true" } });

@@ -193,6 +193,7 @@ function callsFor(tool: string): Record<string, unknown>[] {
       { url: "https://crm.example.com/x?p=--A--pass--B--" },
     ],
     check_connection: [{}],
+    list_url_deliveries: [{}, { campaign_id: "2001", status: "SALE" }, { date: "2026-13-45" }],
   };
   const c = calls[tool];
   if (!c) throw new Error(`no secrets scenario for tool ${tool}: add one to test/secrets-properties.test.ts`);

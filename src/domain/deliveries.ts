@@ -12,6 +12,7 @@
  * VICIdial's database.
  */
 import type { UrlLogRecord } from "../client/parseUrlLog.js";
+import { TransportError } from "../client/transport.js";
 import { type DeliveryUrlType, LOGGED_URL_TYPE } from "../client/urlLogReport.js";
 import { invalidInput, ToolError } from "../shared/errors.js";
 import { type AltUrl, type EntryRef, entryLabel } from "../shared/model.js";
@@ -110,6 +111,8 @@ async function serverClock(sys: VicidialSystem, warnings: string[]): Promise<{ t
     warnings.push("VICIdial's version answer gave no clock: today was taken from this machine's clock (UTC).");
     return { today: Math.floor(Date.now() / 86_400_000), zone };
   } catch (err) {
+    // Unreachable or silent: the report would be too, so say that now rather than after another wait.
+    if (err instanceof TransportError) throw err;
     const why = err instanceof ToolError ? `${err.code}: ${err.message}` : String(err);
     warnings.push(`VICIdial's time zone is unknown (the version request failed: ${why}); times are VICIdial's local time.`);
     return { today: Math.floor(Date.now() / 86_400_000), zone: null };
@@ -183,7 +186,8 @@ export function checkQuery(q: Pick<DeliveryQuery, "date" | "toDate" | "limit">):
   const from = checkDate("date", q.date);
   const to = checkDate("to_date", q.toDate);
   if (from !== null) dayRange(from, to);
-  if (q.limit < 1 || q.limit > MAX_LIMIT) throw invalidInput("limit", `${q.limit} is out of range.`, `Give a limit from 1 to ${MAX_LIMIT}.`);
+  if (q.limit < 1 || q.limit > MAX_LIMIT)
+    throw invalidInput("limit", `${q.limit} is out of range.`, `Give a limit from 1 to ${MAX_LIMIT}.`);
   return { from, to };
 }
 

@@ -85,7 +85,7 @@ export function deliveriesSeed(crmPort: number, refusedPort: number, extraUsers:
     [202, `${crm}/slow?lead=--A--lead_id--B--`],
     [203, `${crm}/multi?lead=--A--lead_id--B--`],
   ];
-  rows.forEach(([id, url], i) =>
+  for (const [i, [id, url]] of rows.entries()) {
     seed.vicidial_url_multi.push({
       url_id: id,
       campaign_id: "4001",
@@ -98,8 +98,8 @@ export function deliveriesSeed(crmPort: number, refusedPort: number, extraUsers:
       url_lists: "",
       url_call_length: 0,
       url_address: url,
-    }),
-  );
+    });
+  }
   seed.next_url_id = 300;
   seed.users.push(user({ user: "noreports", pass: "noreports1", view_reports: 0, note: "View Reports off" }), ...extraUsers);
   return seed;
