@@ -168,24 +168,26 @@ export class HttpTransport {
       const limit = consume ? opts.maxBytes : MAX_BODY_BYTES;
       const chunks: Buffer[] = [];
       let size = 0;
-      for await (const chunk of res.body) {
-        quiet();
-        const buf = chunk as Buffer;
-        size += buf.length;
-        if (size > limit) {
+      // Chunks as they come ('data' events): an async iterator would join buffered chunks into a copy first.
+      await new Promise<void>((resolve, reject) => {
+        const fail = (err: unknown) => {
           res.body.destroy();
-          throw tooLarge(opts.describe, limit);
-        }
-        if (!consume) chunks.push(buf);
-        else {
+          reject(err);
+        };
+        res.body.on("data", (buf: Buffer) => {
+          quiet();
+          size += buf.length;
+          if (size > limit) return fail(tooLarge(opts.describe, limit));
+          if (!consume) return void chunks.push(buf);
           try {
             consume(buf);
           } catch (err) {
-            res.body.destroy();
-            throw new ConsumerFailed(err);
+            fail(new ConsumerFailed(err));
           }
-        }
-      }
+        });
+        res.body.on("end", () => resolve());
+        res.body.on("error", reject);
+      });
       return {
         status: head.status,
         contentType: head.contentType,

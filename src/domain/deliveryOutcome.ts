@@ -20,6 +20,13 @@ export interface ReadOutcome {
 const DISPO_DATE = /^[A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [+-]\d{4}\|/;
 const PHP_ERROR = /^PHP ERROR: /;
 
+/** The dispo format without its date; PHP's date('r') is 31 characters, so most rows need no pattern. */
+function withoutDate(text: string): string {
+  if (text.charCodeAt(31) === 124 && text.charCodeAt(3) === 44 && text.charCodeAt(25) === 32 && /^[A-Z][a-z]{2}, \d\d /.test(text))
+    return text.slice(32);
+  return text.replace(DISPO_DATE, "");
+}
+
 const NEVER_ASKED =
   "not fetched: VICIdial queued this URL at the disposition, but the agent's browser never asked it to fetch it (closed, reloaded or offline before the second request), so it was never sent";
 
@@ -94,7 +101,7 @@ export function readOutcome(urlType: DeliveryUrlType, text: string, responseSec:
   }
   if (urlType === "noagent") return naCallurl(text);
   // dispo rows start with the answer's date; start rows have none.
-  const body = urlType === "dispo" ? text.replace(DISPO_DATE, "") : text;
+  const body = urlType === "dispo" ? withoutDate(text) : text;
   if (PHP_ERROR.test(body)) return { outcome: "failed", response: body, error: phpError(body, responseSec) };
   return { outcome: "answered", response: body, error: null };
 }

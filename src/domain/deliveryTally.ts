@@ -164,8 +164,7 @@ export class DeliveryTally {
   }
 
   private keep(record: UrlLogRecord, att: Attribution | null, read: ReadOutcome): Kept {
-    const secrets =
-      att && att.row.url.search(/--A--(pass|phone_pass)--B--/i) >= 0 ? [...this.opts.secrets, ...att.secrets()] : this.opts.secrets;
+    const secrets = att?.carriesCredentials ? [...this.opts.secrets, ...att.secrets()] : this.opts.secrets;
     const response = read.response.length > RESPONSE_CHARS ? read.response.slice(0, keepChars(secrets)) : read.response;
     return {
       record: {

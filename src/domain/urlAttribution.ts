@@ -24,7 +24,8 @@ interface Compiled {
   row: AltUrl;
   /** Literal text before the first variable: the index looks templates up by it. */
   prefix: string;
-  pattern: RegExp;
+  /** The literal parts, as logged: a variable stands between each two. */
+  literals: string[];
   /** Each variable's name (known names in VICIdial's spelling) and its capture group, first use only. */
   groups: [name: string, group: number][];
   /** Capture groups that hold pass / phone_pass. */
@@ -39,7 +40,7 @@ interface Compiled {
 export class Attribution {
   constructor(
     private readonly c: Compiled,
-    private readonly m: RegExpExecArray,
+    private readonly m: readonly string[],
     /** Other rows that fit the URL just as well (this one was chosen). */
     readonly alsoFits: readonly number[],
   ) {}
@@ -89,7 +90,7 @@ export interface DetachedAttribution {
 }
 
 export function reattach(d: DetachedAttribution, url: string): Attribution {
-  const m = d.c.pattern.exec(url);
+  const m = fit(d.c, url);
   if (!m) throw new Error("reattach: the URL no longer fits its template");
   return new Attribution(d.c, m, d.alsoFits);
 }
@@ -104,7 +105,31 @@ function loggedLiteral(text: string, urlType: DeliveryUrlType): string {
   return out.replace(/ +"/g, '"').replace(/" +/g, '"');
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/**
+ * The values a URL holds for a template, or null when it does not fit: each
+ * literal part at its first place after the one before (as a lazy pattern
+ * would take it), the last one at the very end. Taking each literal at its
+ * first place never misses a fit that a later place would give. Index 0 is
+ * unused, so a value's index is its variable's group number.
+ */
+function fit(c: Compiled, url: string): string[] | null {
+  const lits = c.literals;
+  const last = lits.length - 1;
+  if (!url.startsWith(lits[0]!)) return null;
+  if (last === 0) return url.length === lits[0]!.length ? [url] : null;
+  const end = url.length - lits[last]!.length;
+  if (end < lits[0]!.length || !url.endsWith(lits[last]!)) return null;
+  const values: string[] = [url];
+  let at = lits[0]!.length;
+  for (let i = 1; i < last; i++) {
+    const found = url.indexOf(lits[i]!, at);
+    if (found < 0 || found + lits[i]!.length > end) return null;
+    values.push(url.slice(at, found));
+    at = found + lits[i]!.length;
+  }
+  values.push(url.slice(at, end));
+  return values;
+}
 
 function compile(row: AltUrl, urlType: DeliveryUrlType): Compiled {
   const template = row.url.replace(/^VAR(?=http)/, "");
@@ -128,7 +153,7 @@ function compile(row: AltUrl, urlType: DeliveryUrlType): Compiled {
   return {
     row,
     prefix: literals[0]!,
-    pattern: new RegExp(`^${literals.map(escapeRegExp).join("([^]*?)")}$`),
+    literals,
     groups,
     credentials,
     literalLength: literals.reduce((n, l) => n + l.length, 0),
@@ -197,15 +222,15 @@ export class TemplateMatcher {
   }
 
   match(url: string): Attribution | null {
-    let found: { c: Compiled; m: RegExpExecArray }[] | null = null;
-    let single: { c: Compiled; m: RegExpExecArray } | null = null;
+    let found: { c: Compiled; m: string[] }[] | null = null;
+    let single: { c: Compiled; m: string[] } | null = null;
     for (let i = 0; i < this.lengths.length; i++) {
       const length = this.lengths[i]!;
       if (url.length < length) continue;
       const list = this.starts[i]!.get(url.slice(0, length));
       if (!list) continue;
       for (const c of list) {
-        const m = c.pattern.exec(url);
+        const m = fit(c, url);
         if (!m) continue;
         if (!single) single = { c, m };
         else (found ??= [single]).push({ c, m });
