@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const ENTRY = path.join(ROOT, "dist", "index.js");
 
-const BASE_ENV = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", VICIDIAL_AUDIT_LOG: "off" };
+export const BASE_ENV = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", VICIDIAL_AUDIT_LOG: "off" };
 const PROTOCOL = "2025-06-18";
 
 export const nowMs = () => Number(process.hrtime.bigint()) / 1e6;

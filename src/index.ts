@@ -7,10 +7,14 @@
 import path from "node:path";
 import { loadDotenvFile } from "./config/dotenvFile.js";
 import { type Config, ConfigError, loadConfig, quotable } from "./config/env.js";
-import { createServices, type Services } from "./domain/runtime.js";
+import { loadSystemsFile, SYSTEMS_FILE_VARIABLE, type SystemsFile } from "./config/systemsFile.js";
+import { createServices, DEFAULT_SYSTEM, type Services } from "./domain/runtime.js";
+import type { ConfigCommand } from "./entry/configCli.js";
 import type { SessionLimits } from "./entry/http.js";
 import { SERVER_NAME, SERVER_VERSION } from "./server/createServer.js";
-import { parseLogLevel } from "./shared/log.js";
+import { checkToolSelection } from "./server/toolSelection.js";
+import { createLogger, parseLogLevel } from "./shared/log.js";
+import { Redactor } from "./shared/redact.js";
 
 const HELP = `${SERVER_NAME} ${SERVER_VERSION}: MCP server for VICIdial Alt URLs
 
@@ -20,24 +24,46 @@ Usage:
                                       Streamable HTTP at http://H:N/mcp (default 127.0.0.1:3000;
                                       --port 0 picks a free port, the URL goes to stderr).
                                       MCP_HTTP_TOKEN, when set, is required as a bearer token;
-                                      a host beyond loopback refuses to start without it.
+                                      MCP_OAUTH_ISSUER and MCP_OAUTH_AUDIENCE require OAuth access
+                                      tokens (scopes alturl:read, alturl:write, alturl:admin);
+                                      a host beyond loopback refuses to start without either.
                                       One MCP session per client (Mcp-Session-Id), closed after
                                       MCP_HTTP_SESSION_IDLE_MS unused, at most MCP_HTTP_MAX_SESSIONS.
-                                      Run one instance per VICIdial system.
-  ${SERVER_NAME} doctor               check the VICIdial connection and rights, for a person
+                                      Run one instance per VICIdial system, or several sharing
+                                      VICIDIAL_COORDINATION_URL (Redis or Valkey) behind a load
+                                      balancer that keeps each Mcp-Session-Id on one instance.
+  ${SERVER_NAME} doctor [--system NAME]
+                                      check the VICIdial connection and rights, for a person
+                                      (every system of VICIDIAL_SYSTEMS_FILE, or the one named)
+  ${SERVER_NAME} export [--entry TYPE:ID[:URL_TYPE] ...] [--prune] [--system NAME]
+                                      print the Alt URLs as a configuration document (YAML);
+                                      without --entry: every campaign's dispo rows
+  ${SERVER_NAME} plan FILE [--json]   show what applying the document would change;
+                                      exit 0 in sync, 2 drift, 1 error ("-" reads stdin)
+  ${SERVER_NAME} apply FILE [--yes] [--dry-run] [--json]
+                                      print the plan, ask (refused without a terminal unless
+                                      --yes), apply it; exit 0 when all applied, 1 otherwise
   ${SERVER_NAME} --help | --version
 
 Configuration: environment variables or a .env file (see .env.example).
-Without VICIDIAL_URL the server runs on an embedded VICIdial sandbox.`;
+Without VICIDIAL_URL the server runs on an embedded VICIdial sandbox.
+VICIDIAL_SYSTEMS_FILE names a YAML or JSON file of several systems (see README).`;
 
 interface Cli {
-  mode: "stdio" | "http" | "doctor" | "help" | "version";
+  mode: "stdio" | "http" | "doctor" | "help" | "version" | "config";
   port: number;
   host: string;
+  config?: ConfigCommand;
+  /** doctor --system NAME: check only that system. */
+  system?: string;
 }
+
+/** The configuration commands, whose module is loaded only when one of them runs. */
+const CONFIG_COMMANDS: readonly string[] = ["export", "plan", "apply"];
 
 function parseArgs(argv: string[]): Cli {
   const cli: Cli = { mode: "stdio", port: 3000, host: "127.0.0.1" };
+  if (CONFIG_COMMANDS.includes(argv[0] ?? "") && !argv.includes("--help")) return { ...cli, mode: "config" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -54,6 +80,7 @@ function parseArgs(argv: string[]): Cli {
       if (!/^\d+$/.test(v) || Number(v) > 65535) throw new ConfigError("--port", `expected a port number, got "${v}"`);
       cli.port = Number(v);
     } else if (a === "--host") cli.host = value();
+    else if (a === "--system") cli.system = value();
     else throw new ConfigError(quotable(a), `unknown argument (see --help)`);
   }
   return cli;
@@ -62,10 +89,37 @@ function parseArgs(argv: string[]): Cli {
 interface Runtime {
   services: Services;
   sandboxInfo: { url: string; users: { user: string; pass: string; note?: string }[] } | null;
+  /** The systems file in use, or null for the single-system variables. */
+  systemsFile: string | null;
   close(): Promise<void>;
 }
 
-async function connect(cfg: Config): Promise<Runtime> {
+async function connect(cfg: Config, systems: SystemsFile | null): Promise<Runtime> {
+  const logLevel = parseLogLevel(process.env.LOG_LEVEL);
+  // Several instances: locks, login stop and rate limits shared through Redis or Valkey, loaded only then.
+  const fleet = cfg.coordinationUrl
+    ? await (await import("./domain/fleet/index.js")).startFleet({
+        url: cfg.coordinationUrl,
+        config: cfg,
+        log: createLogger(new Redactor(), logLevel),
+      })
+    : null;
+  if (systems) {
+    // Nothing is connected or started here: each system on the first call that needs it.
+    const { startSystems } = await import("./entry/systems.js");
+    const rt = startSystems(cfg, systems, { logLevel, rateLimits: fleet?.rateLimits, systemDeps: fleet?.systemDeps });
+    fleet?.useLogger(rt.services.log);
+    for (const w of cfg.warnings) rt.services.log.warn(w);
+    return {
+      services: rt.services,
+      sandboxInfo: null,
+      systemsFile: systems.file,
+      async close() {
+        await rt.close();
+        await fleet?.close().catch(() => {});
+      },
+    };
+  }
   let baseUrl = cfg.vicidialUrl;
   let sandboxInfo: Runtime["sandboxInfo"] = null;
   let closeSandbox: () => Promise<void> = async () => {};
@@ -77,22 +131,33 @@ async function connect(cfg: Config): Promise<Runtime> {
     sandboxInfo = { url: sb.url, users: sb.users };
     closeSandbox = () => sb.close();
   }
-  const services = createServices(cfg, baseUrl, { sandbox: sandboxInfo !== null, logLevel: parseLogLevel(process.env.LOG_LEVEL) });
+  const services = createServices(cfg, baseUrl, {
+    sandbox: sandboxInfo !== null,
+    logLevel,
+    rateLimits: fleet?.rateLimits,
+    systemDeps: fleet?.systemDeps,
+  });
+  fleet?.useLogger(services.log);
   for (const w of cfg.warnings) services.log.warn(w);
   return {
     services,
     sandboxInfo,
+    systemsFile: null,
     async close() {
       await services.close().catch(() => {});
+      await fleet?.close().catch(() => {});
       await closeSandbox().catch(() => {});
     },
   };
 }
 
-function banner(rt: Runtime, how: string): string {
+async function banner(rt: Runtime, how: string): Promise<string> {
   const s = rt.services;
   const lines = [`${SERVER_NAME} ${SERVER_VERSION}: ${how}`];
-  if (rt.sandboxInfo) {
+  if (rt.systemsFile) {
+    const { systemsBannerLines } = await import("./entry/systems.js");
+    lines.push(...systemsBannerLines(s, rt.systemsFile));
+  } else if (rt.sandboxInfo) {
     lines.push(`Using the embedded VICIdial SANDBOX at ${rt.sandboxInfo.url} (not a real call centre), as user ${s.config.user}.`);
     lines.push("Sandbox users: " + rt.sandboxInfo.users.map((u) => `${u.user}${u.note ? ` (${u.note})` : ""}`).join(", "));
     lines.push(
@@ -112,7 +177,7 @@ async function runStdio(rt: Runtime): Promise<void> {
   if (process.stdin.isTTY) {
     const entry = path.resolve(process.argv[1] ?? "dist/index.js");
     process.stderr.write(
-      `${banner(rt, "stdio MCP server")}\n` +
+      `${await banner(rt, "stdio MCP server")}\n` +
         "It speaks JSON-RPC on stdin/stdout and is meant to be started by an MCP client, not typed at.\n" +
         `Connect a client with: ${JSON.stringify({ command: process.execPath, args: [entry] })} (see README), or try: npx @modelcontextprotocol/inspector node ${entry}\n` +
         "Press Ctrl-C to stop.\n",
@@ -134,24 +199,38 @@ async function runStdio(rt: Runtime): Promise<void> {
   rt.services.log.debug("stdio transport connected");
 }
 
-async function runDoctor(rt: Runtime): Promise<number> {
-  const { runChecks, reportText } = await import("./domain/connectionCheck.js");
-  const report = await runChecks(rt.services);
+function sandboxNames(s: Services): Set<string> {
+  return new Set(s.systems.names.filter((n) => s.systems.settings(n)?.sandbox));
+}
+
+async function runDoctor(rt: Runtime, system: string | undefined): Promise<number> {
+  const { allChecks, checkSystems, systemsReportText } = await import("./domain/systemsCheck.js");
+  const report = await checkSystems(rt.services, system);
+  const checks = allChecks(report);
   const head = rt.sandboxInfo ? "(embedded sandbox: set VICIDIAL_URL to check a real VICIdial)\n" : "";
-  const failed = report.checks.filter((c) => !c.ok).length;
+  const failed = checks.filter((c) => !c.ok);
+  const where = report.systems.length > 1 ? ` (${[...new Set(failed.map((c) => c.system))].join(", ")})` : "";
+  const again = `${SERVER_NAME} doctor${system !== undefined ? ` --system ${system}` : ""}`;
   const verdict = report.ok
-    ? `All ${report.checks.length} checks passed: this server can manage Alt URLs here.`
-    : `${failed} of ${report.checks.length} checks failed: apply each fix above, then run \`${SERVER_NAME} doctor\` again.`;
-  process.stdout.write(head + rt.services.redactor.text(`${reportText(report)}\n\n${verdict}`) + "\n"); // stdout-ok: doctor is for a person, not JSON-RPC
+    ? `All ${checks.length} checks passed: this server can manage Alt URLs ${report.systems.length > 1 ? `on all ${report.systems.length} systems` : "here"}.`
+    : `${failed.length} of ${checks.length} checks failed${where}: apply each fix above, then run \`${again}\` again.`;
+  process.stdout.write(head + rt.services.redactor.text(`${systemsReportText(report, sandboxNames(rt.services))}\n\n${verdict}`) + "\n"); // stdout-ok: doctor is for a person, not JSON-RPC
   return report.ok ? 0 : 1;
 }
 
 async function main(): Promise<void> {
   let cli: Cli;
   let cfg: Config;
+  let systems: SystemsFile | null = null;
   let sessionLimits: SessionLimits | undefined;
+  // export/plan/apply answer pipelines, where 2 means drift: a configuration error there is 1.
+  const configStatus = CONFIG_COMMANDS.includes(process.argv[2] ?? "") ? 1 : 2;
   try {
     cli = parseArgs(process.argv.slice(2));
+    if (cli.mode === "config") {
+      const { parseConfigArgs } = await import("./entry/configCli.js");
+      cli.config = parseConfigArgs(process.argv[2] as ConfigCommand["kind"], process.argv.slice(3));
+    }
     if (cli.mode === "help" || cli.mode === "version") {
       process.stdout.write((cli.mode === "help" ? HELP : SERVER_VERSION) + "\n"); // stdout-ok: not in stdio mode
       return;
@@ -160,22 +239,44 @@ async function main(): Promise<void> {
     const dotenvWarnings = loadDotenvFile();
     cfg = loadConfig(process.env);
     cfg.warnings.push(...dotenvWarnings);
+    checkToolSelection(cfg.tools);
+    if (process.env[SYSTEMS_FILE_VARIABLE]?.trim()) {
+      systems = await loadSystemsFile(process.env, cfg);
+      cfg.warnings.push(...systems.warnings);
+    }
+    if (cli.system !== undefined) {
+      if (cli.mode !== "doctor") throw new ConfigError("--system", "is an option of doctor only (tools take a system argument)");
+      const names = systems?.systems.map((x) => x.name) ?? [DEFAULT_SYSTEM];
+      if (!names.includes(cli.system))
+        throw new ConfigError("--system", `"${quotable(cli.system)}" is not a configured system (${names.join(", ")})`);
+    }
     // Checked before anything starts, so a refused --http leaves no sandbox or port behind.
     if (cli.mode === "http") {
-      const { assertHttpExposureAllowed, resolveToken, sessionLimitsFromEnv } = await import("./entry/http.js");
-      assertHttpExposureAllowed(cli.host, resolveToken({}));
+      const { assertExposure, oauthSettingsFromEnv, resolveToken, sessionLimitsFromEnv } = await import("./entry/http.js");
+      const oauth = oauthSettingsFromEnv(process.env);
+      assertExposure(cli.host, resolveToken({}) !== "" || oauth !== null);
       sessionLimits = sessionLimitsFromEnv(process.env);
     }
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${SERVER_NAME}: configuration error: ${err.message}\n`);
-      process.exit(2);
+      process.exit(configStatus);
     }
     throw err;
   }
-  const rt = await connect(cfg);
+  const rt = await connect(cfg, systems);
+  if (cli.mode === "config") {
+    const { processIo, runConfigCommand } = await import("./entry/configCli.js");
+    if (rt.sandboxInfo) process.stderr.write(`(embedded sandbox at ${rt.sandboxInfo.url}: set VICIDIAL_URL to use a real VICIdial)\n`);
+    const code = await runConfigCommand(cli.config!, rt.services, processIo(rt.services)).catch((err: unknown) => {
+      process.stderr.write(`${SERVER_NAME}: ${(err as Error)?.stack ?? String(err)}\n`);
+      return 1;
+    });
+    await rt.close();
+    process.exit(code);
+  }
   if (cli.mode === "doctor") {
-    const code = await runDoctor(rt);
+    const code = await runDoctor(rt, cli.system);
     await rt.close();
     process.exit(code);
   }
@@ -186,7 +287,8 @@ async function main(): Promise<void> {
         host: cli.host,
         port: cli.port,
         sessionLimits,
-        banner: banner(rt, "Streamable HTTP server"),
+        banner: await banner(rt, "Streamable HTTP server"),
+        coordinated: cfg.coordinationUrl !== null,
         // The hook for a graceful stop: called once no new request is taken, before the sessions end.
         onClose: () => rt.close(),
       });

@@ -4,19 +4,26 @@
  * are retried at most twice (with a growing pause), nothing is written, and
  * the same server answers the next call once VICIdial is healthy again.
  */
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultSeed, type Sandbox, type SandboxSeed, startSandbox } from "../src/sandbox/index.js";
 import { ALL_TOOLS } from "../src/tools/index.js";
 import { describeLog, ERROR_MODES, EXPECTED_CODE, errorOf, startCrmStub, visibleState, writeRequests } from "./faults-helpers.js";
 import { call, type InProcess, inProcess } from "./helpers/harness.js";
+import { SAMPLE_DOCUMENT, SEEDED_CHANGE_ID, seedChangeLog } from "./helpers/history.js";
 
 /** Short, so a hang costs a third of a second per case. */
 const TIMEOUT_MS = 300;
-const ENV = { VICIDIAL_TIMEOUT_MS: String(TIMEOUT_MS) };
+/** An audit log holding one change, so undo_change has something to undo. */
+const AUDIT = path.join(mkdtempSync(path.join(os.tmpdir(), "faults-every-tool-")), "audit.jsonl");
+const ENV = { VICIDIAL_TIMEOUT_MS: String(TIMEOUT_MS), VICIDIAL_AUDIT_LOG: AUDIT };
 
 let crm: Awaited<ReturnType<typeof startCrmStub>>;
 beforeAll(async () => {
   crm = await startCrmStub();
+  seedChangeLog(AUDIT);
 });
 afterAll(async () => crm.close());
 
@@ -44,13 +51,20 @@ function argsFor(tool: string): Record<string, unknown> {
     check_connection: {},
     // Without campaign_id the report is the first request that logs in.
     list_url_deliveries: {},
+    export_alt_urls: { entries: [{ campaign_id: "2001" }] },
+    plan_alt_urls: { document: SAMPLE_DOCUMENT },
+    apply_alt_urls: { document: SAMPLE_DOCUMENT },
+    undo_change: { change_id: SEEDED_CHANGE_ID },
   };
   const a = args[tool];
   if (!a) throw new Error(`no fault scenario for tool ${tool}: add one to test/faults-every-tool.test.ts`);
   return a;
 }
 
-const TOOLS = ALL_TOOLS.map((t) => t.name);
+/** Tools that read only this server's own audit log or configuration: no VICIdial request to break. */
+const LOG_ONLY = ["list_changes"];
+const OFFLINE = new Set(["list_systems"]);
+const TOOLS = ALL_TOOLS.map((t) => t.name).filter((t) => !LOG_ONLY.includes(t) && !OFFLINE.has(t));
 
 async function open(): Promise<{ sandbox: Sandbox; h: InProcess; close(): Promise<void> }> {
   const sandbox = await startSandbox({ seed: seed() });
@@ -106,6 +120,21 @@ describe.each(TOOLS)("%s with every request broken", (tool) => {
       const r = await call(h.client, tool, argsFor(tool));
       expect(errorOf(r), r.text).toBeNull();
       expect(r.isError).toBe(false);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe.each([...OFFLINE])("%s with every request broken", (tool) => {
+  it("answers from the configuration without sending a single request", async () => {
+    const { sandbox, h, close } = await open();
+    try {
+      sandbox.resetStats();
+      sandbox.setFaults(ERROR_MODES.map((mode) => ({ mode })));
+      const r = await call(h.client, tool, {});
+      expect(errorOf(r), r.text).toBeNull();
+      expect(sandbox.stats().requests).toBe(0);
     } finally {
       await close();
     }

@@ -136,7 +136,19 @@ const VALID: Record<string, fc.Arbitrary<unknown>> = {
   to_date: fc.constant("2026-11-28"),
   lead_id: fc.constantFrom("100101", 100101),
   outcome: fc.constantFrom("answered", "failed", "not_fetched"),
+  document: fc.constantFrom(
+    'version: 1\nentries:\n  - campaign_id: "2001"\n    alt_urls:\n      - statuses: [NI]\n        url: https://crm.example.com/ni\n',
+    '{"version":1,"entries":[{"campaign_id":"3001","alt_urls":[{"statuses":["SALE","RETAIN"],"url":"https://retention.example.com/saved"}]}]}',
+  ),
+  plan_id: fc.constantFrom("0123456789abcdef0123456789abcdef"),
+  prune: fc.boolean(),
+  entries: fc.constantFrom([{ campaign_id: "2001" }], [{ campaign_id: "3001", url_type: "dispo" }]),
+  change_id: fc.constantFrom("5eed0000-0000-4000-8000-000000000003", "00000000-0000-4000-8000-00000000dead"),
+  tool: fc.constantFrom("set_alt_url", "apply_alt_urls"),
+  since: fc.constantFrom("2020-01-01", "2020-01-01T00:00:00Z"),
   limit: fc.integer({ min: 1, max: 100 }),
+  from_system: fc.constant("default"),
+  to_system: fc.constant("default"),
 };
 
 /** Near-valid values by argument name (shared by every tool that has the argument). */
@@ -183,7 +195,25 @@ const NEAR: Record<string, fc.Arbitrary<unknown>> = {
   to_date: fc.constantFrom("2026-11-28", "2026-11-25", "2027-01-01", "2026-13-01", ""),
   lead_id: fc.constantFrom("100101", -1, "abc", 1.5, "", "1e3"),
   outcome: fc.constantFrom("answered", "ANSWERED", "ok", "not fetched", ""),
-  limit: fc.constantFrom(0, 1, 1000, 1001, 1.5, -1, 50),
+  document: fc.oneof(
+    nearText,
+    fc.constantFrom(
+      "version: 1\nentries: [",
+      "version: 1\nentries:\n  - campaign_id: 2001\n    alt_urls: [{statuses: [SALE], url: 'https://x.example.com/#a'}]",
+      '{"version":1,"entries":[{"campaign_id":"9999","alt_urls":[]}]}',
+      "version: 1\nentries:\n  - campaign_id: '2001'\n    url_type: addlead\n    alt_urls: []",
+      "- just\n- a list",
+    ),
+  ),
+  plan_id: fc.oneof(nearText, fc.constantFrom("", "ABC", "0123456789abcdef")),
+  prune: fc.oneof(fc.boolean(), junk),
+  entries: fc.oneof(fc.constantFrom([], [{ campaign_id: "9999" }], [{ campaign_id: "2001", entry_type: "list" }]), junk),
+  change_id: fc.oneof(nearText, fc.constantFrom("", "not-an-id", "5EED0000-0000-4000-8000-000000000003")),
+  tool: fc.oneof(nearText, fc.constantFrom("", "set_alt_url")),
+  since: fc.oneof(nearText, fc.constantFrom("yesterday", "2026-13-45", "")),
+  limit: fc.constantFrom(0, 1, 1000, 1001, 1.5, -1),
+  from_system: fc.constantFrom("default", "staging", "", "DEFAULT"),
+  to_system: fc.constantFrom("default", "production", "a b"),
 };
 
 /** Names a popular tutorial (or a confused model) uses, plus plain junk keys. */

@@ -6,6 +6,9 @@
  * no refused call sends anything that could change data. Valid calls may
  * read and write the sandbox like any other call.
  */
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -15,6 +18,7 @@ import { ALL_TOOLS } from "../src/tools/index.js";
 import { describeLog, startCrmStub, writeRequests } from "./faults-helpers.js";
 import { toolArgs } from "./fuzz-args.js";
 import { call, type InProcess, inProcess } from "./helpers/harness.js";
+import { seedChangeLog } from "./helpers/history.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 500);
 
@@ -32,8 +36,16 @@ beforeAll(async () => {
   const seed = defaultSeed();
   seed.vicidial_url_multi[0]!.url_address = `${crm.url}/hook?lead=--A--lead_id--B--`;
   sandbox = await startSandbox({ seed });
-  server = await inProcess({ useSandbox: sandbox, env: { VICIDIAL_TIMEOUT_MS: "2000" } });
-  probeServer = await inProcess({ useSandbox: sandbox, env: { VICIDIAL_TIMEOUT_MS: "2000", VICIDIAL_ALLOWED_URL_HOSTS: "127.0.0.1" } });
+  // An audit log holding one change, so list_changes and undo_change have history to work on.
+  const audit = path.join(mkdtempSync(path.join(os.tmpdir(), "fuzz-tools-")), "audit.jsonl");
+  seedChangeLog(audit);
+  // Thousands of calls in seconds: the per-caller write limits (tested in test/rate-limits.test.ts) are off here.
+  const unlimited = { VICIDIAL_WRITE_RATE: "off", VICIDIAL_DESTRUCTIVE_RATE: "off" };
+  server = await inProcess({ useSandbox: sandbox, env: { VICIDIAL_TIMEOUT_MS: "2000", VICIDIAL_AUDIT_LOG: audit, ...unlimited } });
+  probeServer = await inProcess({
+    useSandbox: sandbox,
+    env: { VICIDIAL_TIMEOUT_MS: "2000", VICIDIAL_ALLOWED_URL_HOSTS: "127.0.0.1", ...unlimited },
+  });
 });
 
 afterAll(async () => {
@@ -101,7 +113,13 @@ describe.each(ALL_TOOLS.map((t) => [t.name, t] as const))("%s", (name, tool) => 
           // The field names an argument of the tool (or the unknown key given).
           expect(typeof err.field, where).toBe("string");
           const f = err.field!;
-          const names = keys.some((k) => f === k || f.startsWith(`${k}.`)) || Object.hasOwn(args, f) || f === "arguments";
+          // A configuration document's problems are named by their path inside it (entries[0].alt_urls[1].url).
+          const inDocument = keys.includes("document") && /^(document|version|entries)\b/.test(f);
+          const names =
+            keys.some((k) => f === k || f.startsWith(`${k}.`) || f.startsWith(`${k}[`)) ||
+            Object.hasOwn(args, f) ||
+            f === "arguments" ||
+            inDocument;
           expect(names, where).toBe(true);
           expect(writeRequests(log), `a refused call sent a write: ${where}`).toEqual([]);
           if (log.length > 0) seen.refusedLater++;

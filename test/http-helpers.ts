@@ -21,9 +21,17 @@ export interface HttpRig {
 }
 
 /** A fresh sandbox, services logged in as its admin user, and startHttp on a free loopback port. */
-export async function startRig(opts: { seed?: SandboxSeed; http?: Partial<HttpOptions> } = {}): Promise<HttpRig> {
+export async function startRig(
+  opts: { seed?: SandboxSeed; http?: Partial<HttpOptions>; env?: Record<string, string> } = {},
+): Promise<HttpRig> {
   const sandbox = await startSandbox(opts.seed ? { seed: opts.seed } : {});
-  const config = loadConfig({ VICIDIAL_URL: sandbox.url, VICIDIAL_USER: "6666", VICIDIAL_PASS: "sandbox1234", VICIDIAL_AUDIT_LOG: "off" });
+  const config = loadConfig({
+    VICIDIAL_URL: sandbox.url,
+    VICIDIAL_USER: "6666",
+    VICIDIAL_PASS: "sandbox1234",
+    VICIDIAL_AUDIT_LOG: "off",
+    ...opts.env,
+  });
   const services = createServices(config, sandbox.url, { sandbox: true, logLevel: "error", retryDelayMs: 5 });
   const server = await startHttp(services, { host: "127.0.0.1", port: 0, token: "", ...opts.http });
   return {

@@ -206,8 +206,11 @@ describe("the npm package", () => {
       if (link) expect(packedFiles, `${f} -> ${link}`).toContain(path.posix.join(path.posix.dirname(f), link));
     }
     const mapBytes = maps.reduce((n, f) => n + (packedSizes.get(f) ?? 0), 0);
-    expect(mapBytes).toBeLessThan(1024 * 1024);
-    expect(unpackedSize).toBeLessThan(4 * 1024 * 1024);
+    // Our own code's maps, sources included, grow with the code (about 1 MiB with the configuration tools).
+    expect(mapBytes).toBeLessThan(1.5 * 1024 * 1024);
+    // 5 MB: the Redis client for several instances (ioredis, about 450 kB, loaded only with
+    // VICIDIAL_COORDINATION_URL) took the package past the 4 MB it had before.
+    expect(unpackedSize).toBeLessThan(5 * 1024 * 1024);
     // A line of our code in a bundled chunk maps back to its own source line.
     for (const [source, generated, original] of [
       ["src/domain/addressPolicy.ts", "function createAddressClassifier(", "export function createAddressClassifier("],

@@ -18,6 +18,7 @@ import { vicidialPasswordForm } from "../src/shared/redact.js";
 import { ALL_TOOLS } from "../src/tools/index.js";
 import { ERROR_MODES, startCrmStub } from "./faults-helpers.js";
 import { type CallResult, call, inProcess, spawnStdio } from "./helpers/harness.js";
+import { SAMPLE_DOCUMENT, SEEDED_CHANGE_ID } from "./helpers/history.js";
 
 const RUNS = Number(process.env.SECRETS_RUNS ?? 12);
 const STDIO_RUNS = Number(process.env.SECRETS_STDIO_RUNS ?? 3);
@@ -194,6 +195,12 @@ function callsFor(tool: string): Record<string, unknown>[] {
     ],
     check_connection: [{}],
     list_url_deliveries: [{}, { campaign_id: "2001", status: "SALE" }, { date: "2026-13-45" }],
+    export_alt_urls: [{ entries: [{ campaign_id: "2001" }] }, { entries: [{ campaign_id: "9999" }] }],
+    plan_alt_urls: [{ document: SAMPLE_DOCUMENT }, { document: "version: 2" }],
+    apply_alt_urls: [{ document: SAMPLE_DOCUMENT, dry_run: true }, { document: SAMPLE_DOCUMENT }],
+    list_changes: [{}, { campaign_id: "2001", since: "yesterday" }],
+    undo_change: [{ change_id: SEEDED_CHANGE_ID }],
+    list_systems: [{}, { system: "default" }, { system: "nowhere" }],
   };
   const c = calls[tool];
   if (!c) throw new Error(`no secrets scenario for tool ${tool}: add one to test/secrets-properties.test.ts`);

@@ -22,6 +22,8 @@ const WRITE_TOOLS = [
   "enable_alt_url_mode",
   "copy_alt_urls",
   "test_alt_url",
+  "apply_alt_urls",
+  "undo_change",
 ];
 
 let env: InProcess;

@@ -35,6 +35,12 @@ export interface ConnectionOptions {
   gate?: LoginGate;
   /** The wire; tests give their own (without `stream`, a streamed read is sent whole and handed over at once). */
   transport?: Wire;
+  /**
+   * For a web root known only on first use (an embedded sandbox started by
+   * the first request that needs it): resolves with the real web root, which
+   * then replaces `baseUrl` (a placeholder until then) in every request.
+   */
+  start?: () => Promise<string>;
 }
 
 type Wire = Pick<HttpTransport, "send" | "close"> & Partial<Pick<HttpTransport, "stream">>;
@@ -55,14 +61,43 @@ const PASSWORD_PARAMS = new Set(["pass"]);
 export class VicidialConnection {
   readonly gate: LoginGate;
   private readonly transport: Wire;
+  private base: string;
+  private starting: Promise<string> | null = null;
 
   constructor(private readonly opts: ConnectionOptions) {
     this.gate = opts.gate ?? new Gate();
     this.transport = opts.transport ?? new HttpTransport(opts.timeoutMs, opts.maxConcurrency);
+    this.base = opts.baseUrl;
   }
 
+  /** The web root (for a web root started on first use: its placeholder until then). */
   get baseUrl(): string {
-    return this.opts.baseUrl;
+    return this.base;
+  }
+
+  /** The request with the real web root, starting it first when it is started on first use. */
+  private async ready(request: HttpRequest): Promise<HttpRequest> {
+    const start = this.opts.start;
+    if (!start) return request;
+    // A start that failed is tried again by the next request.
+    this.starting ??= start().then(
+      (url) => (this.base = url),
+      (err: unknown) => {
+        this.starting = null;
+        throw new ToolError({
+          code: "VICIDIAL_UNREACHABLE",
+          message: `The embedded sandbox could not be started: ${(err as Error)?.message ?? String(err)}`,
+          cause: "The sandbox this system uses is started by its first request, and starting it failed; nothing was sent.",
+          fix: "Check the server's log on stderr, then call again.",
+          retryable: true,
+        });
+      },
+    );
+    const base = await this.starting;
+    const placeholder = this.opts.baseUrl;
+    return request.url.startsWith(placeholder) && !request.url.startsWith(base)
+      ? { ...request, url: base + request.url.slice(placeholder.length) }
+      : request;
   }
 
   get user(): string {
@@ -75,7 +110,7 @@ export class VicidialConnection {
   }
 
   apiRequest(params: [string, string][]): HttpRequest {
-    return { method: "GET", url: `${this.opts.baseUrl}${API_PATH}?${new URLSearchParams(params).toString()}` };
+    return { method: "GET", url: `${this.base}${API_PATH}?${new URLSearchParams(params).toString()}` };
   }
 
   /** A page behind HTTP Basic auth (the admin page, the report). */
@@ -83,7 +118,7 @@ export class VicidialConnection {
     const basic = Buffer.from(`${this.opts.user}:${this.opts.pass}`).toString("base64");
     return {
       method: "GET",
-      url: `${this.opts.baseUrl}${path}?${new URLSearchParams(params).toString()}`,
+      url: `${this.base}${path}?${new URLSearchParams(params).toString()}`,
       headers: { authorization: `Basic ${basic}` },
     };
   }
@@ -95,7 +130,7 @@ export class VicidialConnection {
       method: "GET",
       endpoint: path,
       params: Object.fromEntries(shown),
-      url: `${this.opts.baseUrl}${path}?${new URLSearchParams(shown).toString()}`,
+      url: `${this.base}${path}?${new URLSearchParams(shown).toString()}`,
     };
   }
 
@@ -111,11 +146,12 @@ export class VicidialConnection {
     read: boolean;
     judge: (res: HttpResponse) => Judged<T>;
   }): Promise<T> {
+    const request = await this.ready(opts.request);
     return this.withRetry(opts.read, () =>
       this.gate.run<T>(async (leaving) => {
         let res: HttpResponse;
         try {
-          res = await this.transport.send(opts.request, { describe: opts.describe, beforeSend: leaving });
+          res = await this.transport.send(request, { describe: opts.describe, beforeSend: leaving });
         } catch (err) {
           return { error: err, verdict: lostVerdict(err) };
         }
@@ -140,6 +176,7 @@ export class VicidialConnection {
     accept: StreamOptions["accept"];
     judge: (res: StreamedResponse) => Judged<T>;
   }): Promise<T> {
+    const request = await this.ready(opts.request);
     return this.withRetry(true, () =>
       this.gate.run<T>(async (leaving) => {
         let accepted = false;
@@ -150,7 +187,7 @@ export class VicidialConnection {
         };
         let res: StreamedResponse;
         try {
-          res = await this.sendStreamed(opts.request, { describe: opts.describe, beforeSend: leaving, accept, maxBytes: opts.maxBytes });
+          res = await this.sendStreamed(request, { describe: opts.describe, beforeSend: leaving, accept, maxBytes: opts.maxBytes });
         } catch (err) {
           return { error: err, verdict: accepted ? "good" : lostVerdict(err) };
         }
@@ -173,7 +210,8 @@ export class VicidialConnection {
 
   /** A request that needs no login (`version`): retried freely, it can cost no failed login. */
   async anonymous<T>(opts: { request: HttpRequest; describe: string; parse: (res: HttpResponse) => T }): Promise<T> {
-    return this.withRetry(true, async () => opts.parse(masked(await this.transport.send(opts.request, { describe: opts.describe }))));
+    const request = await this.ready(opts.request);
+    return this.withRetry(true, async () => opts.parse(masked(await this.transport.send(request, { describe: opts.describe }))));
   }
 
   private async withRetry<T>(read: boolean, attempt: () => Promise<T>): Promise<T> {

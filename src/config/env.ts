@@ -5,8 +5,9 @@
  */
 import os from "node:os";
 import path from "node:path";
+import { loadOrgConfig, type OrgConfig } from "./org.js";
 
-export interface Config {
+export interface Config extends OrgConfig {
   /** Web root of the real VICIdial; null means the embedded sandbox. */
   vicidialUrl: string | null;
   user: string;
@@ -44,7 +45,23 @@ export const SANDBOX_DEFAULT_USER = "6666";
 export const SANDBOX_DEFAULT_PASS = "sandbox1234";
 
 /** Characters VICIdial keeps in a password (facts §6); others are stripped. */
-const PASS_KEEPS = /^[A-Za-z0-9_-]*$/;
+export const PASS_KEEPS = /^[A-Za-z0-9_-]*$/;
+/** The rules a systems file shares with the single-system variables (src/config/systemsFile.ts). */
+export const USER_RE = /^[A-Za-z0-9_-]+$/;
+export const SOURCE_RE = /^[A-Za-z0-9]{2,20}$/;
+export const CAMPAIGN_RE = /^[A-Za-z0-9_-]{2,8}$/;
+export const HOST_RE = /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$/;
+export const TIMEOUT_RANGE = { fallback: 15000, min: 100, max: 600000 } as const;
+export const CONCURRENCY_RANGE = { fallback: 4, min: 1, max: 64 } as const;
+
+/** The warning for a password with characters VICIdial strips; `where` names its variable. */
+export function strippedPasswordWarning(where: string): string {
+  return (
+    `${where} holds characters VICIdial strips from passwords (it keeps only letters, digits, - and _): ` +
+    "VICIdial compares the password without them, so the login may fail or match a different password. " +
+    "Set a password of letters, digits, - and _ on the user's VICIdial Users screen."
+  );
+}
 
 function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
   const raw = env[name]?.trim();
@@ -104,28 +121,40 @@ export function quotable(value: string): string {
 const NO_CREDENTIALS_IN_URL =
   "must not contain a user name or password (user:password@ before the host); use VICIDIAL_USER and VICIDIAL_PASS";
 
+/**
+ * A VICIdial web root as configured: http(s) only, no credentials before the
+ * host, the root kept when the URL already ends in /vicidial/...
+ */
+export function parseWebRoot(rawUrl: string, variable: string, noCredentials: string): string {
+  // Before parsing: an unparsable URL must not be quoted with its credentials.
+  if (USERINFO.test(rawUrl)) throw new ConfigError(variable, noCredentials);
+  let parsed: URL;
+  try {
+    parsed = new URL(rawUrl);
+  } catch {
+    throw new ConfigError(variable, `not a URL: "${quotable(rawUrl)}" (expected e.g. https://dialer.example.com)`);
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new ConfigError(variable, `must start with https:// (or http://), got "${parsed.protocol}"`);
+  }
+  if (parsed.username || parsed.password) throw new ConfigError(variable, noCredentials);
+  const root = parsed.pathname.replace(/\/vicidial(\/.*)?$/i, "").replace(/\/+$/, "");
+  return `${parsed.protocol}//${parsed.host}${root}`;
+}
+
+/** The warning for a plain http:// web root to another machine; null for https:// or loopback. */
+export function plainHttpWarning(where: string, webRoot: string): string | null {
+  if (!webRoot.startsWith("http://")) return null;
+  const host = new URL(webRoot).hostname;
+  if (isLoopbackHost(host)) return null;
+  return `${where} uses plain http:// to ${host}: the API password crosses the network in clear. Use https://.`;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const warnings: string[] = [];
 
   const rawUrl = env.VICIDIAL_URL?.trim() || null;
-  let vicidialUrl: string | null = null;
-  if (rawUrl !== null) {
-    // Before parsing: an unparsable URL must not be quoted with its credentials.
-    if (USERINFO.test(rawUrl)) throw new ConfigError("VICIDIAL_URL", NO_CREDENTIALS_IN_URL);
-    let parsed: URL;
-    try {
-      parsed = new URL(rawUrl);
-    } catch {
-      throw new ConfigError("VICIDIAL_URL", `not a URL: "${quotable(rawUrl)}" (expected e.g. https://dialer.example.com)`);
-    }
-    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-      throw new ConfigError("VICIDIAL_URL", `must start with https:// (or http://), got "${parsed.protocol}"`);
-    }
-    if (parsed.username || parsed.password) throw new ConfigError("VICIDIAL_URL", NO_CREDENTIALS_IN_URL);
-    // Accept the web root or a URL that already ends in /vicidial/...: keep the root.
-    const root = parsed.pathname.replace(/\/vicidial(\/.*)?$/i, "").replace(/\/+$/, "");
-    vicidialUrl = `${parsed.protocol}//${parsed.host}${root}`;
-  }
+  const vicidialUrl = rawUrl === null ? null : parseWebRoot(rawUrl, "VICIDIAL_URL", NO_CREDENTIALS_IN_URL);
 
   let user = env.VICIDIAL_USER ?? "";
   let pass = env.VICIDIAL_PASS ?? "";
@@ -136,42 +165,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     user ||= SANDBOX_DEFAULT_USER;
     pass ||= SANDBOX_DEFAULT_PASS;
   }
-  if (!/^[A-Za-z0-9_-]+$/.test(user)) {
+  if (!USER_RE.test(user)) {
     throw new ConfigError("VICIDIAL_USER", "VICIdial user ids hold only letters, digits, - and _");
   }
   if (!PASS_KEEPS.test(pass)) {
-    warnings.push(
-      "VICIDIAL_PASS holds characters VICIdial strips from passwords (it keeps only letters, digits, - and _): " +
-        "VICIdial compares the password without them, so the login may fail or match a different password. " +
-        "Set a password of letters, digits, - and _ on the user's VICIdial Users screen.",
-    );
+    warnings.push(strippedPasswordWarning("VICIDIAL_PASS"));
   }
 
   const source = env.VICIDIAL_SOURCE?.trim() || "mcpalturl";
-  if (!/^[A-Za-z0-9]{2,20}$/.test(source)) {
+  if (!SOURCE_RE.test(source)) {
     throw new ConfigError("VICIDIAL_SOURCE", `letters and digits only, 2 to 20 of them (VICIdial strips the rest), got "${source}"`);
   }
 
   const requireHttps = bool(env, "VICIDIAL_REQUIRE_HTTPS", false);
-  if (vicidialUrl?.startsWith("http://")) {
-    const host = new URL(vicidialUrl).hostname;
-    if (!isLoopbackHost(host)) {
-      if (requireHttps) {
-        throw new ConfigError("VICIDIAL_URL", "VICIDIAL_REQUIRE_HTTPS is true but the URL is plain http://; use https://");
-      }
-      warnings.push(`VICIDIAL_URL uses plain http:// to ${host}: the API password crosses the network in clear. Use https://.`);
+  const plain = vicidialUrl === null ? null : plainHttpWarning("VICIDIAL_URL", vicidialUrl);
+  if (plain !== null) {
+    if (requireHttps) {
+      throw new ConfigError("VICIDIAL_URL", "VICIDIAL_REQUIRE_HTTPS is true but the URL is plain http://; use https://");
     }
+    warnings.push(plain);
   }
 
   const allowedCampaigns = list(env, "VICIDIAL_ALLOWED_CAMPAIGNS");
   for (const c of allowedCampaigns ?? []) {
-    if (!/^[A-Za-z0-9_-]{2,8}$/.test(c)) {
+    if (!CAMPAIGN_RE.test(c)) {
       throw new ConfigError("VICIDIAL_ALLOWED_CAMPAIGNS", `"${c}" is not a campaign id (2 to 8 letters, digits, - or _)`);
     }
   }
   const allowedUrlHosts = list(env, "VICIDIAL_ALLOWED_URL_HOSTS")?.map((h) => h.toLowerCase()) ?? null;
   for (const h of allowedUrlHosts ?? []) {
-    if (!/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(h)) {
+    if (!HOST_RE.test(h)) {
       throw new ConfigError("VICIDIAL_ALLOWED_URL_HOSTS", `"${quotable(h)}" is not a host name (e.g. crm.example.com or *.example.com)`);
     }
   }
@@ -187,13 +210,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     user,
     pass,
     source,
-    timeoutMs: int(env, "VICIDIAL_TIMEOUT_MS", 15000, 100, 600000),
+    timeoutMs: int(env, "VICIDIAL_TIMEOUT_MS", TIMEOUT_RANGE.fallback, TIMEOUT_RANGE.min, TIMEOUT_RANGE.max),
     readOnly: bool(env, "VICIDIAL_READ_ONLY", false),
     allowedCampaigns: allowedCampaigns?.map((c) => c.toUpperCase()) ?? null,
     requireHttps,
     allowedUrlHosts,
     auditLog,
-    maxConcurrency: int(env, "VICIDIAL_MAX_CONCURRENCY", 4, 1, 64),
+    maxConcurrency: int(env, "VICIDIAL_MAX_CONCURRENCY", CONCURRENCY_RANGE.fallback, CONCURRENCY_RANGE.min, CONCURRENCY_RANGE.max),
+    ...loadOrgConfig(env),
     warnings,
   };
 }

@@ -37,31 +37,20 @@ function fail(name: string, err: unknown): Check {
  * API has shown the user is level 8+, because a 401 there counts as a failed
  * login (facts §7). Nothing here writes.
  */
-export async function runChecks(s: Services, systemName?: string): Promise<ConnectionReport> {
+export async function runChecks(s: Services, systemName?: string, opts: { shared?: boolean } = {}): Promise<ConnectionReport> {
   const sys = s.system(systemName);
   const checks: Check[] = [];
   const c = sys.api;
-  const baseUrl = sys.connection.baseUrl;
+  let baseUrl = sys.connection.baseUrl;
   const user = sys.settings.user;
   let version: string | null = null;
-  for (const w of s.config.warnings) checks.push({ name: "configuration", ok: false, detail: w, fix: "See the warning itself." });
-  if (!s.config.auditLog) checks.push({ name: "audit log", ok: true, detail: "VICIDIAL_AUDIT_LOG=off: writes are not recorded." });
-  else {
-    const problem = await s.audit.problem();
-    checks.push(
-      problem
-        ? {
-            name: "audit log",
-            ok: false,
-            detail: `Writes cannot be recorded in ${s.config.auditLog}: ${problem}`,
-            fix: "Set VICIDIAL_AUDIT_LOG to a file this user can write (or off), then restart the server.",
-          }
-        : { name: "audit log", ok: true, detail: `Writes are recorded in ${s.config.auditLog}` },
-    );
-  }
+  // The server's own checks (configuration, audit log); with several systems, reported once.
+  if (opts.shared !== false) await sharedChecks(s, checks);
 
   try {
     const v = await c.version();
+    // An embedded sandbox started on first use has its address only now.
+    baseUrl = sys.connection.baseUrl;
     version = v.version;
     checks.push({ name: "version", ok: true, detail: `VICIdial ${v.version} (build ${v.build}) answers at ${baseUrl}` });
   } catch (err) {
@@ -149,6 +138,24 @@ export async function runChecks(s: Services, systemName?: string): Promise<Conne
     });
   }
   return { ok: checks.every((x) => x.ok), vicidial_url: baseUrl, user: user, version, checks, alt_mode: altMode };
+}
+
+async function sharedChecks(s: Services, checks: Check[]): Promise<void> {
+  for (const w of s.config.warnings) checks.push({ name: "configuration", ok: false, detail: w, fix: "See the warning itself." });
+  if (!s.config.auditLog) checks.push({ name: "audit log", ok: true, detail: "VICIDIAL_AUDIT_LOG=off: writes are not recorded." });
+  else {
+    const problem = await s.audit.problem();
+    checks.push(
+      problem
+        ? {
+            name: "audit log",
+            ok: false,
+            detail: `Writes cannot be recorded in ${s.config.auditLog}: ${problem}`,
+            fix: "Set VICIDIAL_AUDIT_LOG to a file this user can write (or off), then restart the server.",
+          }
+        : { name: "audit log", ok: true, detail: `Writes are recorded in ${s.config.auditLog}` },
+    );
+  }
 }
 
 export function reportText(r: ConnectionReport): string {

@@ -13,6 +13,23 @@ import { type EntryRef, type EntryType, entryWord, URL_TYPES_BY_ENTRY, type UrlT
 
 const CACHE_MS = 30_000;
 
+const ID_RULE: Record<EntryType, { re: RegExp; text: string; example: string }> = {
+  campaign: { re: /^[A-Za-z0-9_-]{2,8}$/, text: "a campaign id is 2 to 8 letters, digits, - or _", example: '"2001"' },
+  ingroup: { re: /^[A-Za-z0-9_-]{2,20}$/, text: "an in-group id is 2 to 20 letters, digits, - or _", example: '"SALESLINE"' },
+  list: { re: /^\d{1,19}$/, text: "a list id is digits", example: '"1001"' },
+};
+
+/** Refuse an id that cannot name an entry of this type; sends nothing. */
+export function checkEntryId(id: string, type: EntryType, field = "campaign_id"): void {
+  const rule = ID_RULE[type];
+  if (rule.re.test(id)) return;
+  throw invalidInput(
+    field,
+    `"${id}" is not a${type === "ingroup" ? "n in-group" : ` ${type}`} id: ${rule.text}.`,
+    `Give the id exactly as VICIdial shows it, e.g. ${rule.example}, and check entry_type.`,
+  );
+}
+
 export interface ResolvedEntry {
   entry: EntryRef;
   /** The campaign or in-group's name where VICIdial listed it. */

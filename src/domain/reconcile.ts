@@ -43,6 +43,8 @@ export interface RowOutcome {
   changes: Changes;
   detail: string | null;
   error: ToolError | null;
+  /** The audit log's id of the write (null when nothing was sent). */
+  change_id: string | null;
 }
 
 /** Pair wanted rows with live rows of the same status set, in the order given. */
@@ -83,7 +85,7 @@ function outcome(
   statuses: string[],
   extra: Partial<RowOutcome> = {},
 ): RowOutcome {
-  return { action, id, source_id: w?.sourceId ?? null, statuses, changes: {}, detail: null, error: null, ...extra };
+  return { action, id, source_id: w?.sourceId ?? null, statuses, changes: {}, detail: null, error: null, change_id: null, ...extra };
 }
 
 function asToolError(err: unknown): ToolError {
@@ -142,7 +144,7 @@ export async function reconcileEntry(session: EntrySession, wanted: WantedRow[],
         if (res.reconciled)
           opts.onWarnings?.([`${label}: VICIdial's answer to a write was lost; listing again showed it had been applied.`]);
         const id = opts.dryRun && res.action === "created" ? null : (res.alt_url?.id ?? null);
-        out.push(outcome(res.action, id, p.wanted, st, { changes: res.changes }));
+        out.push(outcome(res.action, id, p.wanted, st, { changes: res.changes, change_id: res.change_id }));
       } catch (err) {
         const e = asToolError(err);
         out.push(outcome("error", p.target?.id ?? null, p.wanted, st, { error: e }));
@@ -163,7 +165,12 @@ export async function reconcileEntry(session: EntrySession, wanted: WantedRow[],
         const res = await session.remove({ row, dryRun: opts.dryRun, caller: opts.caller });
         opts.onRequests?.(res.requests);
         opts.onWarnings?.(res.warnings);
-        out.push(outcome("deleted", row.id, null, row.statuses, { detail: `${opts.dryRun ? "would delete" : "deleted"} ${row.url}` }));
+        out.push(
+          outcome("deleted", row.id, null, row.statuses, {
+            detail: `${opts.dryRun ? "would delete" : "deleted"} ${row.url}`,
+            change_id: res.change_id,
+          }),
+        );
       } catch (err) {
         const e = asToolError(err);
         out.push(outcome("error", row.id, null, row.statuses, { error: e, detail: "delete failed" }));

@@ -19,7 +19,7 @@ import type { EntryRef, EntryType } from "../shared/model.js";
 import type { AuditLog } from "./audit.js";
 import { EntryDirectory } from "./entries.js";
 import type { UrlPolicy } from "./urlPolicy.js";
-import { AltUrlWriter, type LockProvider } from "./writer.js";
+import { AltUrlWriter, type LockProvider, readOnlySystem } from "./writer.js";
 
 export interface SystemSettings {
   name: string;
@@ -45,6 +45,8 @@ export interface SystemDeps {
   gate?: LoginGate;
   retryDelayMs?: number;
   relistDelaysMs?: number[];
+  /** For an embedded sandbox started on first use: starts it, resolves with its web root (settings.baseUrl is a placeholder). */
+  startWebRoot?: () => Promise<string>;
 }
 
 /** Which way in serves an entry type (facts §9: only the admin page reaches in-groups and lists). */
@@ -76,6 +78,7 @@ export class VicidialSystem {
       maxConcurrency: settings.maxConcurrency,
       retryDelayMs: deps.retryDelayMs,
       gate: deps.gate,
+      start: deps.startWebRoot,
     });
     this.api = new VicidialApi(this.connection);
     this.admin = new AdminPage(this.connection, () => this.assertAdminSafe());
@@ -86,6 +89,7 @@ export class VicidialSystem {
     this.writer = new AltUrlWriter({
       system: settings.name,
       sandbox: settings.sandbox,
+      readOnly: settings.readOnly,
       storeFor: (entry) => this.storeFor(entry),
       locks: deps.locks ?? new KeyedMutex(),
       audit: deps.audit,
@@ -97,6 +101,11 @@ export class VicidialSystem {
 
   get name(): string {
     return this.settings.name;
+  }
+
+  /** Refuses a write tool (its dry run too) on a read-only system, before anything is sent. */
+  assertWritable(tool: string): void {
+    if (this.settings.readOnly) throw readOnlySystem(this.name, tool);
   }
 
   /**

@@ -49,17 +49,31 @@ export interface RemoveOutcome {
 export interface Caller {
   tool: string;
   actor: string;
+  /** For an undo: the change it reverts (recorded as `undoes`). */
+  undoes?: string;
 }
 
 export interface WriterOptions {
   system: string;
   sandbox: boolean;
+  /** A read-only system: every write is refused before its intent is recorded. */
+  readOnly?: boolean;
   storeFor: (entry: EntryRef) => AltUrlStore;
   locks: LockProvider;
   audit: AuditLog;
   policy: UrlPolicy;
   /** Pauses before listing again when a timed-out write is not yet visible (it may land late). */
   relistDelaysMs?: number[];
+}
+
+/** READ_ONLY for a write to a system that is read-only (VICIDIAL_READ_ONLY, or read_only in the systems file). */
+export function readOnlySystem(system: string, tool: string): ToolError {
+  return new ToolError({
+    code: "READ_ONLY",
+    message: `System "${system}" is read-only: ${tool} cannot change it.`,
+    cause: `This server is set to send no write to the VICIdial system "${system}" (and to request no other server for it); nothing was sent.`,
+    fix: `Name a system that can write (list_systems shows each one's read_only), or ask whoever runs this server to set read_only: false for "${system}" in VICIDIAL_SYSTEMS_FILE (VICIDIAL_READ_ONLY=false without a systems file) and restart it.`,
+  });
 }
 
 export class AltUrlWriter {
@@ -108,6 +122,7 @@ export class AltUrlWriter {
       before: row,
       after,
       sandbox: this.opts.sandbox,
+      ...(caller.undoes ? { undoes: caller.undoes } : {}),
     };
   }
 
@@ -119,6 +134,7 @@ export class AltUrlWriter {
     opts: { caller: Caller; entry: EntryRef; urlType: UrlType; action: string; before: unknown; after: unknown },
     run: () => Promise<T>,
   ): Promise<{ value: T; changeId: string; warnings: string[] }> {
+    if (this.opts.readOnly) throw readOnlySystem(this.opts.system, opts.caller.tool);
     const audit = this.opts.audit;
     const beforeRow = (opts.before as AltUrl | null) ?? null;
     const intent = this.intent(opts.caller, opts.entry, opts.urlType, opts.action, beforeRow, opts.after);

@@ -6,10 +6,16 @@
  * knows the client declared elicitation, and the question travels on the
  * tool call's own response stream.
  *
- * Sessions, write locks and the stop after a failed login live in this
- * process: run one instance per VICIdial system (the README says why).
+ * Sessions live in this process: behind a load balancer, route every request
+ * with an Mcp-Session-Id to the instance that gave it (sticky sessions). Write
+ * locks, the stop after a failed login and the rate limits live in this
+ * process too, unless VICIDIAL_COORDINATION_URL shares them (domain/fleet/);
+ * without it, run one instance per VICIdial system (the README says why).
  * Every request first passes the Host and Origin checks (DNS rebinding) and
- * the credential check (httpGate.ts); bodies are bounded in size.
+ * the credential check (httpGate.ts: MCP_HTTP_TOKEN; oauth.ts: OAuth access
+ * tokens, whose metadata is served at /.well-known/oauth-protected-resource);
+ * a tool call then passes its scope and rate checks (httpCallGate.ts).
+ * Bodies are bounded in size.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -17,7 +23,10 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { Services } from "../domain/runtime.js";
 import { createServer } from "../server/createServer.js";
+import { planTools } from "../server/toolAvailability.js";
+import { ALL_TOOLS } from "../tools/index.js";
 import { readJsonBody } from "./httpBody.js";
+import { gateCall, sendOutcome } from "./httpCallGate.js";
 import {
   type Authenticator,
   assertExposure,
@@ -29,22 +38,29 @@ import {
   tokenAuthenticator,
 } from "./httpGate.js";
 import { type Exchange, type SessionLimits, SessionRegistry, sessionLimitsFromEnv } from "./httpSessions.js";
+import { oauthAuthenticator } from "./oauth.js";
+import { type OAuthSettings, oauthSettingsFromEnv } from "./oauthConfig.js";
 
-export { assertHttpExposureAllowed, resolveToken } from "./httpGate.js";
+export { assertExposure, assertHttpExposureAllowed, resolveToken } from "./httpGate.js";
 export { DEFAULT_SESSION_LIMITS, type SessionLimits, sessionLimitsFromEnv } from "./httpSessions.js";
+export { oauthSettingsFromEnv } from "./oauthConfig.js";
 
 export interface HttpOptions {
   host: string;
   port: number;
   /** Bearer token; defaults to MCP_HTTP_TOKEN. Empty or blank means none. */
   token?: string;
-  /** Who a request comes from; defaults to the bearer token above. The seam for other credentials (OAuth). */
+  /** OAuth resource server settings; defaults to MCP_OAUTH_ISSUER and MCP_OAUTH_AUDIENCE; null for none. */
+  oauth?: OAuthSettings | null;
+  /** Who a request comes from; defaults to OAuth (when configured) and the bearer token above. */
   authenticator?: Authenticator;
   /** Overrides MCP_HTTP_SESSION_IDLE_MS and MCP_HTTP_MAX_SESSIONS. */
   sessionLimits?: Partial<SessionLimits>;
   /** Builds each session's server; defaults to the server factory. */
   newServer?: (services: Services) => McpServer;
   banner?: string;
+  /** True when VICIDIAL_COORDINATION_URL shares locks, login stop and limits with other instances (for the banner). */
+  coordinated?: boolean;
   /** Called on SIGINT or SIGTERM once no new request is taken: the entry point's own shutdown (writes in flight, the VICIdial client). */
   onClose?: () => Promise<void>;
 }
@@ -53,6 +69,8 @@ export interface RunningHttp {
   url: string;
   port: number;
   tokenRequired: boolean;
+  /** What a request must carry, for the banner (when tokenRequired). */
+  credential: string;
   limits: SessionLimits;
   /** Sessions open now. */
   sessionCount(): number;
@@ -81,8 +99,15 @@ function requestId(body: unknown): string | number | null {
 
 export async function startHttp(services: Services, opts: HttpOptions): Promise<RunningHttp> {
   const token = resolveToken(opts);
-  const authenticator = opts.authenticator ?? tokenAuthenticator(token);
+  const oauth = opts.oauth !== undefined ? opts.oauth : oauthSettingsFromEnv(process.env);
+  const authenticator =
+    opts.authenticator ??
+    (oauth ? oauthAuthenticator({ settings: oauth, staticToken: token, log: services.log }) : tokenAuthenticator(token));
   assertExposure(opts.host, authenticator.requiresCredential);
+  const resource = authenticator.resource ?? null;
+  void authenticator.warmUp?.();
+  // The tools every session offers: the ones a tool call's scope and rate checks apply to.
+  const offered = new Map(planTools(ALL_TOOLS, services).available.map((t) => [t.name, t]));
   const limits: SessionLimits = { ...sessionLimitsFromEnv(process.env), ...opts.sessionLimits };
   const newServer = opts.newServer ?? createServer;
   const sessions = new SessionRegistry({ limits, newServer: () => newServer(services), log: services.log });
@@ -113,10 +138,12 @@ export async function startHttp(services: Services, opts: HttpOptions): Promise<
       return refuse(res, { status: 503, message: "Service unavailable: the server is shutting down", headers: { connection: "close" } });
     }
     const url = new URL(req.url ?? "/", "http://localhost");
+    // Public metadata, for any client on any origin: no credential, no Host or Origin check.
+    if (resource?.serves(url.pathname)) return resource.answer(req, res);
     if (url.pathname !== "/mcp") return refuse(res, { status: 404, message: "Not found: the MCP endpoint is /mcp" });
     const foreign = checkHostAndOrigin(req, { host: opts.host, port });
     if (foreign) return refuse(res, foreign);
-    const caller = authenticator.identify(req);
+    const caller = await authenticator.identify(req);
     if (isRefusal(caller)) return refuse(res, caller);
     if (!METHODS.has(req.method ?? "")) {
       return refuse(res, {
@@ -148,7 +175,9 @@ export async function startHttp(services: Services, opts: HttpOptions): Promise<
         SESSION_NOT_FOUND,
       );
     }
-    await sessions.handle(session, { req, res, caller, body });
+    const gated = await gateCall(body, caller, { services, tools: offered, resource });
+    if (!("pass" in gated)) return sendOutcome(res, gated);
+    await sessions.handle(session, { req, res, caller: gated.pass, body });
   }
 
   const server = http.createServer((req, res) => {
@@ -180,6 +209,9 @@ export async function startHttp(services: Services, opts: HttpOptions): Promise<
     url: `http://${bracketed(opts.host)}:${port}/mcp`,
     port,
     tokenRequired: authenticator.requiresCredential,
+    credential: resource
+      ? `OAuth access token required, from ${resource.settings.issuer} for ${resource.settings.audience}${token ? "; MCP_HTTP_TOKEN accepted too" : ""}`
+      : "bearer token required",
     limits,
     sessionCount: () => sessions.size,
     stopAccepting,
@@ -202,8 +234,8 @@ export async function runHttp(services: Services, opts: HttpOptions): Promise<vo
   const running = await startHttp(services, opts);
   const idleMin = Math.round((running.limits.idleMs / 60_000) * 10) / 10;
   process.stderr.write(
-    `${opts.banner ? `${opts.banner}\n` : ""}Listening on ${running.url}${running.tokenRequired ? " (bearer token required)" : ""}\n` +
-      `Sessions: at most ${running.limits.maxSessions} open, each closed after ${idleMin} min unused. Run one instance per VICIdial system.\n`,
+    `${opts.banner ? `${opts.banner}\n` : ""}Listening on ${running.url}${running.tokenRequired ? ` (${running.credential})` : ""}\n` +
+      `Sessions: at most ${running.limits.maxSessions} open, each closed after ${idleMin} min unused${opts.coordinated ? "; behind a load balancer, route each Mcp-Session-Id to the instance that gave it" : ". Run one instance per VICIdial system"}.\n`,
   );
   let stopping = false;
   const shutdown = async (signal: string) => {

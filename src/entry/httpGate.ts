@@ -8,6 +8,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type http from "node:http";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import { ConfigError, isLoopbackHost } from "../config/env.js";
+import type { ProtectedResource } from "./protectedResource.js";
 
 /** JSON-RPC code the SDK uses for transport-level refusals. */
 export const TRANSPORT_ERROR = -32000;
@@ -20,7 +21,7 @@ export interface Refusal {
 
 /** Who sent a request, as far as this server can tell. */
 export interface Caller {
-  /** `token` for MCP_HTTP_TOKEN, `anonymous` on loopback without a token; an OAuth subject later. */
+  /** `token` for MCP_HTTP_TOKEN, `anonymous` on loopback without a token, an OAuth token's subject (oauth.ts). */
   actor: string;
   /** Reaches tool handlers as `extra.authInfo`; never holds the shared secret itself. */
   authInfo: AuthInfo;
@@ -30,7 +31,11 @@ export interface Caller {
 export interface Authenticator {
   /** True when every request must carry a credential (required to listen beyond loopback). */
   readonly requiresCredential: boolean;
-  identify(req: http.IncomingMessage): Caller | Refusal;
+  identify(req: http.IncomingMessage): Caller | Refusal | Promise<Caller | Refusal>;
+  /** With OAuth: the protected resource metadata to serve and to point 401 and 403 answers to. */
+  readonly resource?: ProtectedResource;
+  /** Called once at start (OAuth reads the issuer's metadata then, so a mistake shows in the log at once). */
+  warmUp?(): Promise<void>;
 }
 
 export function isRefusal(x: Caller | Refusal): x is Refusal {
@@ -46,7 +51,7 @@ export function resolveToken(opts: { token?: string }, env: NodeJS.ProcessEnv = 
   return (opts.token ?? env.MCP_HTTP_TOKEN ?? "").trim();
 }
 
-function sameSecret(given: string, expected: string): boolean {
+export function sameSecret(given: string, expected: string): boolean {
   // Hash first so the comparison is constant-time whatever the lengths.
   const a = createHash("sha256").update(given).digest();
   const b = createHash("sha256").update(expected).digest();
@@ -93,7 +98,7 @@ export function assertExposure(host: string, requiresCredential: boolean): void 
   if (!isLoopbackHost(host) && !requiresCredential) {
     throw new ConfigError(
       "MCP_HTTP_TOKEN",
-      `required to listen on ${host} (beyond loopback): set it to a long random secret, or use --host 127.0.0.1`,
+      `required to listen on ${host} (beyond loopback): set it to a long random secret (or set MCP_OAUTH_ISSUER and MCP_OAUTH_AUDIENCE), or use --host 127.0.0.1`,
     );
   }
 }

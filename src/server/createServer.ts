@@ -23,8 +23,25 @@ function instructions(s: Services): string {
     "To see what VICIdial really fetched and what the target answered (did the CRM get it?), use list_url_deliveries; the why_didnt_it_fire prompt walks through a missed call.",
     "Users may use a tutorial's words (dispo_code, alt_url, delete_url=Y): they mean statuses, url and delete_alt_url. VICIdial's API reaches campaigns only, not in-groups or lists.",
   ];
-  if (s.config.readOnly) lines.push("Read-only mode: no write tool is available.");
-  if (s.sandbox)
+  const names = s.systems.names;
+  const views = names.map((n) => s.systems.view(n));
+  if (names.length > 1) {
+    const described = views.map(
+      (v) => `${v.name}${[v.default ? " (default)" : "", v.sandbox ? " (sandbox)" : "", v.read_only ? " (read-only)" : ""].join("")}`,
+    );
+    lines.push(
+      `Several VICIdial systems: ${described.join(", ")}. Every tool takes system to say which one; ${s.defaultSystem === null ? "there is no default, so give it on every call" : `without it a call goes to ${s.defaultSystem}`}. list_systems shows each one's address and restrictions. A read-only system refuses writes with READ_ONLY. copy_alt_urls takes from_system and to_system to promote rows tried on one system (e.g. staging) to another (e.g. production).`,
+    );
+  } else {
+    lines.push("list_systems shows the VICIdial system this server manages and its restrictions.");
+  }
+  if (views.every((v) => v.read_only)) lines.push("Read-only mode: no write tool is available.");
+  if (names.length > 1 && views.some((v) => v.sandbox)) {
+    const sandboxes = views.filter((v) => v.sandbox).map((v) => v.name);
+    lines.push(
+      `SANDBOX: ${sandboxes.join(", ")} ${sandboxes.length === 1 ? "is an embedded practice VICIdial" : "are embedded practice VICIdials"}, not a real call centre; results of calls to ${sandboxes.length === 1 ? "it" : "them"} carry sandbox: true.${sandboxes.length < names.length ? " The other systems are real." : ""}`,
+    );
+  } else if (s.sandbox)
     lines.push(
       "SANDBOX: this server talks to an embedded practice VICIdial, not a real call centre. Every result carries sandbox: true. Nothing done here affects real calls.",
     );

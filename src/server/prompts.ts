@@ -10,14 +10,41 @@ import { z } from "zod";
 import type { Services } from "../domain/runtime.js";
 
 function campaignArg(s: Services) {
-  return completable(z.string().describe('The VICIdial campaign id, e.g. "2001"'), async (value) => {
+  return completable(z.string().describe('The VICIdial campaign id, e.g. "2001"'), async (value, context) => {
+    // With several systems, the campaigns of the system already chosen (else the default's).
+    const named = context?.arguments?.system || s.defaultSystem;
+    if (!named || !s.systems.has(named)) return [];
     try {
       const prefix = value.toUpperCase();
-      return (await s.system().entries.visibleCampaigns()).map((c) => c.campaign_id).filter((id) => id.toUpperCase().startsWith(prefix));
+      return (await s.system(named).entries.visibleCampaigns())
+        .map((c) => c.campaign_id)
+        .filter((id) => id.toUpperCase().startsWith(prefix));
     } catch {
       return [];
     }
   });
+}
+
+/** The optional `system` argument, only when there are several systems, completed with their names. */
+function systemArgs(s: Services): { system?: ReturnType<typeof systemSchema> } {
+  if (s.systems.size < 2) return {};
+  return { system: systemSchema(s) };
+}
+
+function systemSchema(s: Services) {
+  const names = s.systems.names;
+  return completable(
+    z
+      .string()
+      .optional()
+      .describe(`Which VICIdial system (${names.join(", ")})${s.defaultSystem ? `; default ${s.defaultSystem}` : ""}`),
+    (value) => names.filter((n) => n.toLowerCase().startsWith((value ?? "").toLowerCase())),
+  );
+}
+
+/** The sentence that sends every tool call of a prompt to one system. */
+function onSystem(system: string | undefined): string {
+  return system ? `\nThis is on the VICIdial system "${system}": pass system: "${system}" in every tool call.` : "";
 }
 
 const user = (text: string) => ({ messages: [{ role: "user" as const, content: { type: "text" as const, text } }] });
@@ -102,6 +129,7 @@ export function registerPrompts(server: McpServer, s: Services): void {
       description:
         "Set up an Alt URL so VICIdial calls a CRM or other web address when agents give calls one disposition: check the campaign, dry run, write, then confirm with a preview.",
       argsSchema: {
+        ...systemArgs(s),
         campaign_id: campaignArg(s),
         status: z.string().describe('The disposition status, exactly as defined in VICIdial (case-sensitive), e.g. "SALE"'),
         url: z
@@ -111,7 +139,11 @@ export function registerPrompts(server: McpServer, s: Services): void {
           ),
       },
     },
-    (a) => user(routeDispositionText(a, s.config.readOnly)),
+    (a) => {
+      const name = (a as { system?: string }).system;
+      const readOnly = s.systems.settings(name ?? s.defaultSystem ?? "")?.readOnly ?? s.config.readOnly;
+      return user(routeDispositionText(a, readOnly) + onSystem(name));
+    },
   );
 
   server.registerPrompt(
@@ -120,9 +152,9 @@ export function registerPrompts(server: McpServer, s: Services): void {
       title: "Audit a campaign's Alt URLs",
       description:
         "Review every Alt URL of one campaign (all three types) and report risks: ALT mode off, inactive rows, empty statuses, http:// URLs, password variables.",
-      argsSchema: { campaign_id: campaignArg(s) },
+      argsSchema: { ...systemArgs(s), campaign_id: campaignArg(s) },
     },
-    (a) => user(auditCampaignText(a.campaign_id)),
+    (a) => user(auditCampaignText(a.campaign_id) + onSystem((a as { system?: string }).system)),
   );
 
   server.registerPrompt(
@@ -132,12 +164,17 @@ export function registerPrompts(server: McpServer, s: Services): void {
       description:
         "Find out why a CRM did not hear about calls with one status: what VICIdial really sent and what came back (list_url_deliveries), why a row did or did not fire (preview_dispo_urls), and what the target answers now (test_alt_url).",
       argsSchema: {
+        ...systemArgs(s),
         status: z.string().describe('The disposition status, exactly as defined in VICIdial (case-sensitive), e.g. "SALE"'),
         campaign_id: campaignArg(s),
         entry_type: z.enum(["campaign", "ingroup"]).optional().describe("campaign (the default) or ingroup, for inbound calls"),
         date: z.string().optional().describe("The day of the calls, YYYY-MM-DD (default today on the VICIdial server)"),
       },
     },
-    (a) => user(whyDidntItFireText(a, s.config.readOnly)),
+    (a) => {
+      const name = (a as { system?: string }).system;
+      const readOnly = s.systems.settings(name ?? s.defaultSystem ?? "")?.readOnly ?? s.config.readOnly;
+      return user(whyDidntItFireText(a, readOnly) + onSystem(name));
+    },
   );
 }

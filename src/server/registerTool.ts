@@ -75,14 +75,32 @@ function describeIssue(issue: z.core.$ZodIssue): ToolError {
   });
 }
 
-export function errorResult(payload: ErrorPayload, sandbox: boolean) {
+export function errorResult(payload: ErrorPayload, opts: { sandbox: boolean; system?: string; details?: ToolError["details"] }) {
   const lines = [`Error ${payload.code}: ${payload.message}`, `Cause: ${payload.cause}`, `Fix: ${payload.fix}`];
   if (payload.vicidial_response) lines.push(`VICIdial said: ${payload.vicidial_response}`);
+  if (opts.details?.text) lines.push("", opts.details.text);
   return {
     content: [{ type: "text" as const, text: lines.join("\n") }],
-    structuredContent: { sandbox, error: payload },
+    structuredContent: {
+      sandbox: opts.sandbox,
+      ...(opts.system !== undefined ? { system: opts.system } : {}),
+      ...opts.details?.structured,
+      error: payload,
+    },
     isError: true,
   };
+}
+
+/** Which argument names the system a call is about (and writes to), and its value. */
+function systemArgument(def: ToolDefinition, args: Record<string, unknown>): { name: unknown; field: string } {
+  return def.systemOf ? def.systemOf(args as never) : { name: args.system, field: "system" };
+}
+
+/** The system a call names (else the default), when that is a configured one. */
+function systemNamed(services: Services, def: ToolDefinition, args: Record<string, unknown>): string | undefined {
+  const given = systemArgument(def, args).name;
+  const name = typeof given === "string" ? given : given === undefined ? services.defaultSystem : null;
+  return name !== null && services.systems.has(name) ? name : undefined;
 }
 
 export function registerTool(server: McpServer, services: Services, def: ToolDefinition): void {
@@ -97,7 +115,8 @@ export function registerTool(server: McpServer, services: Services, def: ToolDef
       annotations: { title: def.title, ...def.annotations },
     },
     async (args: unknown, extra: Extra) => {
-      const sandbox = services.sandbox;
+      const raw = (typeof args === "object" && args !== null ? args : {}) as Record<string, unknown>;
+      let system = systemNamed(services, def, raw);
       try {
         const parsed = validator.safeParse(args ?? {});
         if (!parsed.success) {
@@ -105,8 +124,20 @@ export function registerTool(server: McpServer, services: Services, def: ToolDef
           const issues = parsed.error.issues;
           throw describeIssue(issues.find((i) => i.code === "unrecognized_keys") ?? issues[0]!);
         }
-        const out = await def.handler(parsed.data as never, toolContext(server, services, extra, def.name));
-        const structured = services.redactor.value({ sandbox, ...out.structured });
+        const data = parsed.data as Record<string, unknown>;
+        system = systemNamed(services, def, data);
+        // A write names one system: resolved (INVALID_INPUT listing the names) and refused when read-only, before anything is sent.
+        if (def.write) {
+          const named = systemArgument(def, data);
+          services.systems.get(services.systems.resolve(named.name as string | undefined, named.field))!.assertWritable(def.name);
+        }
+        const out = await def.handler(data as never, toolContext(server, services, extra, def.name));
+        // A handler may name the system itself, or `system: null` for a result about several.
+        const { system: own, ...rest } = out.structured;
+        if (own !== undefined) system = typeof own === "string" ? own : undefined;
+        const sandbox =
+          own === null ? services.systems.names.every((n) => services.systems.settings(n)?.sandbox) : services.sandboxFor(system);
+        const structured = services.redactor.value({ sandbox, ...(system !== undefined ? { system } : {}), ...rest });
         const text = services.redactor.text(sandbox ? `${out.text}\n(sandbox: not a real VICIdial)` : out.text);
         return { content: [{ type: "text" as const, text }], structuredContent: structured };
       } catch (err) {
@@ -120,7 +151,17 @@ export function registerTool(server: McpServer, services: Services, def: ToolDef
                 fix: "Call list_alt_urls to see the current state; report this message to the server's maintainers.",
               }).toPayload();
         if (!(err instanceof ToolError)) services.log.error(`${def.name}: ${(err as Error)?.stack ?? String(err)}`);
-        return services.redactor.value(errorResult(payload, sandbox));
+        // With several systems, an error says which one it is about.
+        if (system !== undefined && services.systems.size > 1 && !payload.message.includes(`"${system}"`)) {
+          payload.message = `System "${system}": ${payload.message}`;
+        }
+        return services.redactor.value(
+          errorResult(payload, {
+            sandbox: services.sandboxFor(system),
+            system,
+            details: err instanceof ToolError ? err.details : undefined,
+          }),
+        );
       }
     },
   );

@@ -38,18 +38,28 @@ function one(v: string | string[] | undefined): string {
   return Array.isArray(v) ? (v[0] ?? "") : (v ?? "");
 }
 
-async function visibleIngroupIds(s: Services): Promise<string[]> {
+/** A system name as completions and listings use it: unknown or missing (no default) means none. */
+function knownSystem(s: Services, name: string | undefined): string | null {
+  const n = name || s.defaultSystem;
+  return n && s.systems.has(n) ? n : null;
+}
+
+async function visibleIngroupIds(s: Services, system: string | undefined): Promise<string[]> {
+  const name = knownSystem(s, system);
+  if (name === null) return [];
   try {
-    return (await s.system().entries.visibleIngroups()).map((g) => g.id);
+    return (await s.system(name).entries.visibleIngroups()).map((g) => g.id);
   } catch (err) {
     s.log.warn(`could not list in-groups for resources: ${err instanceof ToolError ? `${err.code}: ${err.message}` : String(err)}`);
     return [];
   }
 }
 
-async function visibleIds(s: Services): Promise<string[]> {
+async function visibleIds(s: Services, system: string | undefined): Promise<string[]> {
+  const name = knownSystem(s, system);
+  if (name === null) return [];
   try {
-    return (await s.system().entries.visibleCampaigns()).map((c) => c.campaign_id);
+    return (await s.system(name).entries.visibleCampaigns()).map((c) => c.campaign_id);
   } catch (err) {
     // Listing must not break resources/list for a client: the reference resource still works.
     s.log.warn(`could not list campaigns for resources: ${err instanceof ToolError ? `${err.code}: ${err.message}` : String(err)}`);
@@ -75,71 +85,97 @@ const ENTRY_RESOURCES: { type: EntryType; segment: string; title: string; exampl
   { type: "list", segment: "lists", title: "A list's Alt URLs", example: "vicidial://lists/1001/alt-urls/noagent" },
 ];
 
-export function registerResources(server: McpServer, s: Services): void {
-  const completeIds =
-    (type: EntryType) =>
-    async (value: string): Promise<string[]> => {
-      const prefix = value.toUpperCase();
-      const ids = type === "campaign" ? await visibleIds(s) : type === "ingroup" ? await visibleIngroupIds(s) : [];
-      return ids.filter((id) => id.toUpperCase().startsWith(prefix)).slice(0, MAX_COMPLETIONS);
-    };
+/** The system names a completion offers for what was typed so far. */
+export function completeSystems(s: Services, value: string): string[] {
+  const prefix = value.toLowerCase();
+  return s.systems.names.filter((n) => n.toLowerCase().startsWith(prefix)).slice(0, MAX_COMPLETIONS);
+}
 
-  for (const r of ENTRY_RESOURCES) {
-    const types = URL_TYPES_BY_ENTRY[r.type];
-    server.registerResource(
-      `${r.type}-alt-urls`,
-      new ResourceTemplate(`vicidial://${r.segment}/{campaign_id}/alt-urls/{url_type}`, {
-        // Listing costs one list request; reading a row set costs one more, only when asked. Lists cannot be listed.
-        list:
-          r.type === "list"
-            ? undefined
-            : async () => ({
-                resources: (r.type === "campaign" ? await visibleIds(s) : await visibleIngroupIds(s)).map((id) => ({
-                  uri: `vicidial://${r.segment}/${encodeURIComponent(id)}/alt-urls/dispo`,
-                  name: `${r.type}-${id}-dispo-alt-urls`,
-                  title: `${entryLabel({ id, type: r.type })}: dispo Alt URLs`,
-                  mimeType: JSON_TYPE,
-                })),
-              }),
-        complete: {
-          campaign_id: completeIds(r.type),
-          url_type: (value) => types.filter((t) => t.startsWith(value.toLowerCase())),
+/** URI of an entry's Alt URLs; scoped to a system when the server has several. */
+function entryUri(segment: string, id: string, urlType: string, system: string | null): string {
+  const tail = `${segment}/${encodeURIComponent(id)}/alt-urls/${urlType}`;
+  return system === null ? `vicidial://${tail}` : `vicidial://systems/${encodeURIComponent(system)}/${tail}`;
+}
+
+/**
+ * One entry type's template. Unscoped (the contract's URI) it reads the
+ * default system; scoped (`vicidial://systems/{system}/...`, registered when
+ * there are several systems) the one named. Scoped templates are not listed:
+ * listing them would connect every system; their variables complete instead.
+ */
+function registerEntryTemplate(server: McpServer, s: Services, r: (typeof ENTRY_RESOURCES)[number], scoped: boolean): void {
+  const types = URL_TYPES_BY_ENTRY[r.type];
+  const ids = (system: string | undefined) =>
+    r.type === "campaign" ? visibleIds(s, system) : r.type === "ingroup" ? visibleIngroupIds(s, system) : Promise.resolve([]);
+  const prefix = scoped ? "vicidial://systems/{system}/" : "vicidial://";
+  const example = scoped ? r.example.replace("vicidial://", `vicidial://systems/${s.systems.names[0]}/`) : r.example;
+  const defaultName = knownSystem(s, undefined);
+  server.registerResource(
+    scoped ? `system-${r.type}-alt-urls` : `${r.type}-alt-urls`,
+    new ResourceTemplate(`${prefix}${r.segment}/{campaign_id}/alt-urls/{url_type}`, {
+      // Listing costs one list request; reading a row set costs one more, only when asked. Lists cannot be listed.
+      list:
+        r.type === "list" || scoped || defaultName === null
+          ? undefined
+          : async () => ({
+              resources: (await ids(undefined)).map((id) => ({
+                uri: entryUri(r.segment, id, "dispo", null),
+                name: `${r.type}-${id}-dispo-alt-urls`,
+                title: `${entryLabel({ id, type: r.type })}: dispo Alt URLs`,
+                mimeType: JSON_TYPE,
+              })),
+            }),
+      complete: {
+        ...(scoped ? { system: (value: string) => completeSystems(s, value) } : {}),
+        campaign_id: async (value, context) => {
+          const upper = value.toUpperCase();
+          return (await ids(context?.arguments?.system)).filter((id) => id.toUpperCase().startsWith(upper)).slice(0, MAX_COMPLETIONS);
         },
-      }),
-      {
-        title: r.title,
-        description: `The Alt URLs of one ${r.type === "ingroup" ? "in-group" : r.type} and type (${types.join(", ")}) in firing order, as list_alt_urls returns them, as JSON${r.type === "list" ? "" : "; listed for the dispo type of each one this server may reach, other types readable by URI"}. Example: ${r.example}.`,
-        mimeType: JSON_TYPE,
+        url_type: (value) => types.filter((t) => t.startsWith(value.toLowerCase())),
       },
-      async (uri, variables) => {
-        try {
-          const id = decodeURIComponent(one(variables.campaign_id));
-          const type = decodeURIComponent(one(variables.url_type));
-          if (!(types as readonly string[]).includes(type)) {
-            throw new ToolError({
-              code: "INVALID_INPUT",
-              field: "url_type",
-              message: `"${type}" is not an Alt URL type of a${r.type === "ingroup" ? "n in-group" : ` ${r.type}`}.`,
-              cause: `The type must be one of ${types.join(", ")}.`,
-              fix: `Use a URI such as ${r.example}.`,
-            });
-          }
-          const { sys, entry, warnings } = await resolveEntry(s, { campaign_id: id, entry_type: r.type, url_type: type as UrlType });
-          const read = await sys.storeFor(entry).list(entry, type as UrlType);
-          const body = {
-            sandbox: s.sandbox,
-            campaign_id: entry.id,
-            entry_type: entry.type,
-            url_type: type,
-            alt_urls: read.rows,
-            warnings: [...warnings, ...read.warnings],
-          };
-          return { contents: [{ uri: uri.href, mimeType: JSON_TYPE, text: s.redactor.text(JSON.stringify(body, null, 2)) }] };
-        } catch (err) {
-          throw asMcpError(s, err);
+    }),
+    {
+      title: scoped ? `${r.title}, on a named system` : r.title,
+      description: `The Alt URLs of one ${r.type === "ingroup" ? "in-group" : r.type} and type (${types.join(", ")}) in firing order, as list_alt_urls returns them, as JSON${scoped ? ", on the system the URI names (list_systems shows them)" : s.systems.size > 1 ? ", on the default system" : ""}${r.type === "list" || scoped ? "" : "; listed for the dispo type of each one this server may reach, other types readable by URI"}. Example: ${example}.`,
+      mimeType: JSON_TYPE,
+    },
+    async (uri, variables) => {
+      try {
+        const id = decodeURIComponent(one(variables.campaign_id));
+        const type = decodeURIComponent(one(variables.url_type));
+        const system = scoped ? decodeURIComponent(one(variables.system)) : undefined;
+        if (!(types as readonly string[]).includes(type)) {
+          throw new ToolError({
+            code: "INVALID_INPUT",
+            field: "url_type",
+            message: `"${type}" is not an Alt URL type of a${r.type === "ingroup" ? "n in-group" : ` ${r.type}`}.`,
+            cause: `The type must be one of ${types.join(", ")}.`,
+            fix: `Use a URI such as ${example}.`,
+          });
         }
-      },
-    );
+        const { sys, entry, warnings } = await resolveEntry(s, { system, campaign_id: id, entry_type: r.type, url_type: type as UrlType });
+        const read = await sys.storeFor(entry).list(entry, type as UrlType);
+        const body = {
+          sandbox: sys.settings.sandbox,
+          system: sys.name,
+          campaign_id: entry.id,
+          entry_type: entry.type,
+          url_type: type,
+          alt_urls: read.rows,
+          warnings: [...warnings, ...read.warnings],
+        };
+        return { contents: [{ uri: uri.href, mimeType: JSON_TYPE, text: s.redactor.text(JSON.stringify(body, null, 2)) }] };
+      } catch (err) {
+        throw asMcpError(s, err);
+      }
+    },
+  );
+}
+
+export function registerResources(server: McpServer, s: Services): void {
+  for (const r of ENTRY_RESOURCES) {
+    registerEntryTemplate(server, s, r, false);
+    if (s.systems.size > 1) registerEntryTemplate(server, s, r, true);
   }
 
   server.registerResource(

@@ -3,16 +3,25 @@
  * unavailable tool is not registered (tools/list never shows it), yet a call
  * to it by name, from a model that read about it elsewhere, gets an answer it
  * can act on: the reason's own code and fix in the contract's error shape,
- * not the SDK's bare "Tool ... not found". Each rule is one reason (read-only
- * mode today; tool selection or per-token scopes can each add their own).
+ * not the SDK's bare "Tool ... not found". Each rule is one reason: read-only
+ * mode, then the tool selection (VICIDIAL_TOOLS, toolSelection.ts).
  * A name no tool has answers with the names there are.
+ *
+ * Per caller, on top (toolAccess.ts): an OAuth token sees in tools/list only
+ * the tools its scopes grant, a call beyond them is PERMISSION_DENIED (over
+ * HTTP the entry answers 403 first), and a write over the caller's rate limit
+ * is RATE_LIMITED (over HTTP the entry answers 429 first). Nothing is sent to
+ * VICIdial for any of these.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { Services } from "../domain/runtime.js";
+import { DEFAULT_SYSTEM, type Services } from "../domain/runtime.js";
 import { type ErrorCode, ToolError } from "../shared/errors.js";
 import type { ToolDefinition } from "../tools/shared/define.js";
+import { actorOf, admittedOf, scopesOf } from "./actor.js";
 import { errorResult } from "./registerTool.js";
 import { wrapRequestHandler } from "./sdkInternals.js";
+import { admitCall, grants, insufficientScope, scopeNeeded } from "./toolAccess.js";
+import { toolSelectionRule } from "./toolSelection.js";
 
 /** Why one tool is not offered: the error a call to it answers with. */
 export interface Unavailable {
@@ -25,18 +34,30 @@ export interface Unavailable {
 /** One reason a tool may be withheld: null when this rule lets the tool through. */
 export type AvailabilityRule = (tool: ToolDefinition, services: Services) => Unavailable | null;
 
-export const readOnlyRule: AvailabilityRule = (tool, services) =>
-  tool.write && services.config.readOnly
-    ? {
-        code: "READ_ONLY",
-        message: `${tool.name} is not available: this server runs in read-only mode.`,
-        cause:
-          "VICIDIAL_READ_ONLY=true is set for this server, so it offers no tool that changes VICIdial or requests other servers; nothing was sent to VICIdial.",
-        fix: "Ask whoever runs this server to set VICIDIAL_READ_ONLY=false (or remove it) in its environment or .env file and restart it.",
-      }
-    : null;
+/** Write tools are withheld only when no system can write; a read-only system among writable ones refuses each call (READ_ONLY). */
+export const readOnlyRule: AvailabilityRule = (tool, services) => {
+  if (!tool.write) return null;
+  const names = services.systems.names;
+  if (!names.every((n) => services.systems.settings(n)?.readOnly)) return null;
+  if (names.length === 1 && names[0] === DEFAULT_SYSTEM) {
+    return {
+      code: "READ_ONLY",
+      message: `${tool.name} is not available: this server runs in read-only mode.`,
+      cause:
+        "VICIDIAL_READ_ONLY=true is set for this server, so it offers no tool that changes VICIdial or requests other servers; nothing was sent to VICIdial.",
+      fix: "Ask whoever runs this server to set VICIDIAL_READ_ONLY=false (or remove it) in its environment or .env file and restart it.",
+    };
+  }
+  return {
+    code: "READ_ONLY",
+    message: `${tool.name} is not available: every VICIdial system of this server is read-only (${names.join(", ")}).`,
+    cause:
+      "Each system in VICIDIAL_SYSTEMS_FILE is read_only, so this server offers no tool that changes VICIdial or requests other servers; nothing was sent to VICIdial.",
+    fix: "Ask whoever runs this server to set read_only: false for the system to change in VICIDIAL_SYSTEMS_FILE and restart it.",
+  };
+};
 
-export const AVAILABILITY_RULES: AvailabilityRule[] = [readOnlyRule];
+export const AVAILABILITY_RULES: AvailabilityRule[] = [readOnlyRule, toolSelectionRule];
 
 export interface ToolPlan {
   available: ToolDefinition[];
@@ -76,14 +97,39 @@ function unknownTool(name: string, available: string[]): ToolError {
   });
 }
 
-/** Answer tools/call for a withheld or unknown name before the SDK's "not found"; every other call passes through. */
+type Extra = Parameters<typeof actorOf>[0];
+
+/**
+ * Answer tools/call for a withheld or unknown name before the SDK's "not
+ * found", and a call beyond the caller's scopes or rate limit before its
+ * handler; every other call passes through. tools/list shows a scoped caller
+ * only the tools its scopes grant.
+ */
 export function answerUnavailableTools(server: McpServer, plan: ToolPlan, services: Services): void {
   const available = plan.available.map((t) => t.name);
+  const byName = new Map(plan.available.map((t) => [t.name, t]));
   const stillAvailable = ` Meanwhile these tools work: ${available.join(", ")}.`;
-  const answer = (error: ToolError) => services.redactor.value(errorResult(error.toPayload(), services.sandbox));
+  const answer = (error: ToolError) => services.redactor.value(errorResult(error.toPayload(), { sandbox: services.sandbox }));
+  wrapRequestHandler(server, "tools/list", (original) => async (request, extra) => {
+    const scopes = scopesOf(extra as Extra);
+    const out = (await original(request, extra)) as { tools: { name: string }[] };
+    if (scopes === null) return out;
+    return { ...out, tools: out.tools.filter((t) => byName.has(t.name) && grants(scopes, scopeNeeded(byName.get(t.name)!))) };
+  });
   wrapRequestHandler(server, "tools/call", (original) => async (request, extra) => {
-    const name = (request as { params?: { name?: unknown } }).params?.name;
-    if (typeof name !== "string" || available.includes(name)) return original(request, extra);
+    const params = (request as { params?: { name?: unknown; arguments?: unknown } }).params;
+    const name = params?.name;
+    const tool = typeof name === "string" ? byName.get(name) : undefined;
+    if (tool) {
+      const scopes = scopesOf(extra as Extra);
+      if (scopes !== null && !grants(scopes, scopeNeeded(tool))) return answer(insufficientScope(tool, scopes));
+      if (!admittedOf(extra as Extra)) {
+        const admission = await admitCall({ services, tool, args: params?.arguments, actor: actorOf(extra as Extra) });
+        if (!admission.admitted) return answer(admission.error);
+      }
+      return original(request, extra);
+    }
+    if (typeof name !== "string") return original(request, extra);
     const reason = plan.unavailable.get(name);
     if (reason) return answer(new ToolError({ ...reason, fix: reason.fix + stillAvailable }));
     // Not ours: the SDK may still know it (a tool registered after ours); only its "not found" is replaced.

@@ -47,6 +47,8 @@ export class ToolError extends Error {
   readonly retryable: boolean;
   readonly vicidialResponse: string | null;
   readonly field: string | undefined;
+  /** Result fields that go with the error (PLAN_STALE's new plan, CONFLICT's row as it is now). */
+  readonly details: { structured: Record<string, unknown>; text: string } | undefined;
 
   constructor(p: {
     code: ErrorCode;
@@ -56,6 +58,7 @@ export class ToolError extends Error {
     retryable?: boolean;
     vicidialResponse?: string | null;
     field?: string;
+    details?: { structured: Record<string, unknown>; text: string };
   }) {
     super(p.message);
     this.name = "ToolError";
@@ -65,6 +68,7 @@ export class ToolError extends Error {
     this.retryable = p.retryable ?? false;
     this.vicidialResponse = p.vicidialResponse ?? null;
     this.field = p.field;
+    this.details = p.details;
   }
 
   toPayload(): ErrorPayload {

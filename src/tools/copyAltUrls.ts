@@ -18,7 +18,16 @@ import { type AltUrl, ENTRY_TYPES, EntryLabel, type EntryRef, entryLabel } from 
 import { defineTool, errorSchema } from "./shared/define.js";
 import { resolveEntry } from "./shared/entry.js";
 import { withWarnings } from "./shared/format.js";
-import { campaignId, changesSchema, dryRun, plannedRequestSchema, systemArg, urlType, warningsSchema } from "./shared/schemas.js";
+import {
+  campaignId,
+  changeIdSchema,
+  changesSchema,
+  dryRun,
+  plannedRequestSchema,
+  systemArg,
+  urlType,
+  warningsSchema,
+} from "./shared/schemas.js";
 
 const TOOL = "copy_alt_urls";
 
@@ -32,6 +41,7 @@ const rowResultSchema = z.object({
   changes: changesSchema,
   detail: z.string().nullable().describe("Why a row was skipped or deleted"),
   error: errorSchema.nullable().describe("The error for this row, if any"),
+  change_id: changeIdSchema,
 });
 
 const targetResultSchema = z.object({
@@ -81,7 +91,15 @@ export const copyAltUrls = defineTool({
   description:
     "Copy one entry's Alt URLs of one type (from_campaign_id with from_entry_type, url_type) to other entries (to_campaign_ids with to_entry_type): campaign to campaigns, a campaign's rows to in-groups and back. Each target row with the same statuses is updated to match (URL, active, rank, description, lists, minimum talk time), missing ones are created; running it again changes nothing. replace: true also DELETES target rows whose statuses match no source row (asks the person to confirm once, when the client supports it). Targets must be in ALT mode for the type. Each target gets its own result; one failing target does not stop the others. Sends progress notifications when given a progress token. Use dry_run to see every request first.",
   inputSchema: {
-    system: systemArg,
+    system: systemArg.describe(
+      "Which configured VICIdial system (see list_systems) both the source and the targets are on, unless from_system or to_system says otherwise; leave out for the default one",
+    ),
+    from_system: systemArg.describe(
+      'The system to read the source from, e.g. "staging" (default: system, then the default system); its rows are only read',
+    ),
+    to_system: systemArg.describe(
+      'The system whose entries are written, e.g. "production" (default: system, then the default system), so rows tried on one system are promoted to another',
+    ),
     from_campaign_id: campaignId.describe("The campaign, in-group or list to copy from (its Alt URLs are only read)"),
     from_entry_type: z.enum(ENTRY_TYPES).default("campaign").describe("What from_campaign_id names: campaign (default), ingroup or list"),
     url_type: urlType,
@@ -104,6 +122,8 @@ export const copyAltUrls = defineTool({
     dry_run: dryRun,
   },
   outputSchema: {
+    from_system: z.string().describe("The system the source was read from"),
+    to_system: z.string().describe("The system the targets are on (the result's system)"),
     from_campaign_id: z.string().describe("Source id as VICIdial spells it"),
     from_entry_type: z.string().describe("campaign, ingroup or list"),
     url_type: z.string().describe("The URL type copied"),
@@ -116,32 +136,41 @@ export const copyAltUrls = defineTool({
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   write: true,
+  systemOf: (a) => (a.to_system !== undefined ? { name: a.to_system, field: "to_system" } : { name: a.system, field: "system" }),
   async handler(a, ctx) {
     const s = ctx.services;
     const type = a.url_type;
+    const fromSystem = s.systems.resolve(a.from_system ?? a.system, a.from_system !== undefined ? "from_system" : "system");
+    const toSystem = s.systems.resolve(a.to_system ?? a.system, a.to_system !== undefined ? "to_system" : "system");
+    const across = fromSystem !== toSystem;
     const src = await resolveEntry(
       s,
-      { system: a.system, campaign_id: a.from_campaign_id, entry_type: a.from_entry_type, url_type: type },
+      { system: fromSystem, campaign_id: a.from_campaign_id, entry_type: a.from_entry_type, url_type: type },
       "from_campaign_id",
     );
-    src.sys.entries.assertUrlType(a.to_entry_type, type);
+    const targetSys = s.system(toSystem);
+    targetSys.entries.assertUrlType(a.to_entry_type, type);
+    // Labels name the system only when the copy crosses from one to another.
+    const label = (e: EntryRef, sys: string) => (across ? `${sys}'s ${entryLabel(e)}` : entryLabel(e));
+    const sourceLabel = label(src.entry, fromSystem);
     const warnings = [...src.warnings];
     const read = await src.sys.storeFor(src.entry).list(src.entry, type);
     warnings.push(...read.warnings);
     const prepared = wantedFromSource(read.rows, {
       source: src.entry,
       targetWay: wayFor(a.to_entry_type),
-      policy: src.sys.policy,
+      // The rows land on the target system: its own URL policy (allowed hosts, https only) decides.
+      policy: targetSys.policy,
       allowCredentialVariables: a.allow_credential_variables,
     });
     warnings.push(...prepared.warnings);
     if (read.rows.length === 0) {
       warnings.push(
-        `${entryLabel(src.entry)} has no ${type} Alt URLs: there is nothing to copy${a.replace ? ", so replace deletes every such row on the targets" : ""}.`,
+        `${sourceLabel} has no ${type} Alt URLs: there is nothing to copy${a.replace ? ", so replace deletes every such row on the targets" : ""}.`,
       );
     }
 
-    const sameAsSource = (id: string) => a.to_entry_type === src.entry.type && id.toUpperCase() === src.entry.id.toUpperCase();
+    const sameAsSource = (id: string) => !across && a.to_entry_type === src.entry.type && id.toUpperCase() === src.entry.id.toUpperCase();
     const seen = new Set<string>();
     const inputs = a.to_campaign_ids.map(String).filter((id) => !seen.has(id.toUpperCase()) && (seen.add(id.toUpperCase()), true));
     const skippedSource = inputs.filter(sameAsSource);
@@ -157,7 +186,7 @@ export const copyAltUrls = defineTool({
         try {
           const t = await resolveEntry(
             s,
-            { system: a.system, campaign_id: input, entry_type: a.to_entry_type, url_type: type },
+            { system: toSystem, campaign_id: input, entry_type: a.to_entry_type, url_type: type },
             "to_campaign_ids",
           );
           if (t.entry.type === "campaign" && !(await t.sys.api.probeAltMode(t.entry.id, type))) throw altModeOff(t.entry, type, null);
@@ -173,13 +202,13 @@ export const copyAltUrls = defineTool({
     const approved = new Set(deletions.flatMap((d) => d.toDelete.map((r) => r.id)));
     if (deletions.length && !a.dry_run) {
       const lines = deletions.flatMap((d) => [
-        `${EntryLabel(d.entry)}:`,
+        `${across ? `${toSystem}'s ${entryLabel(d.entry)}` : EntryLabel(d.entry)}:`,
         ...d.toDelete.map(
           (r) => `- Alt URL ${r.id} (${r.active ? "active" : "inactive"}, statuses ${r.statuses.join(" ") || "none"}): ${r.url}`,
         ),
       ]);
       await ctx.confirm(
-        `Copy ${entryLabel(src.entry)}'s ${type} Alt URLs with replace. These rows have no match in the source and will be DELETED (this cannot be undone in VICIdial):\n${lines.join("\n")}`,
+        `Copy ${sourceLabel}'s ${type} Alt URLs${across ? ` to ${toSystem}` : ""} with replace. These rows have no match in the source and will be DELETED (this cannot be undone in VICIdial):\n${lines.join("\n")}`,
       );
     }
 
@@ -211,11 +240,14 @@ export const copyAltUrls = defineTool({
       }),
     );
 
-    const summary = summarize(entryLabel(src.entry), type, read.rows.length, results, a.dry_run);
+    const summary = summarize(sourceLabel, across ? ` on ${toSystem}` : "", type, read.rows.length, results, a.dry_run);
     const lines = [summary, ...results.map(targetLine)];
     if (a.dry_run) lines.push("Dry run: nothing was sent.");
     return {
       structured: {
+        system: toSystem,
+        from_system: fromSystem,
+        to_system: toSystem,
         from_campaign_id: src.entry.id,
         from_entry_type: src.entry.type,
         url_type: type,
@@ -231,11 +263,11 @@ export const copyAltUrls = defineTool({
   },
 });
 
-function summarize(source: string, type: string, count: number, results: TargetResult[], dry: boolean): string {
+function summarize(source: string, where: string, type: string, count: number, results: TargetResult[], dry: boolean): string {
   const ok = results.filter((r) => r.ok).length;
   const sum = (k: "created" | "updated" | "unchanged" | "deleted") => results.reduce((n, r) => n + r[k], 0);
   const verb = dry ? "Would copy" : "Copied";
-  return `${verb} ${count} ${type} Alt URL${count === 1 ? "" : "s"} from ${source} to ${results.length} target${results.length === 1 ? "" : "s"}: ${ok} succeeded, ${results.length - ok} failed; ${sum("created")} created, ${sum("updated")} updated, ${sum("unchanged")} unchanged, ${sum("deleted")} deleted.`;
+  return `${verb} ${count} ${type} Alt URL${count === 1 ? "" : "s"} from ${source} to ${results.length} target${results.length === 1 ? "" : "s"}${where}: ${ok} succeeded, ${results.length - ok} failed; ${sum("created")} created, ${sum("updated")} updated, ${sum("unchanged")} unchanged, ${sum("deleted")} deleted.`;
 }
 
 function targetLine(r: TargetResult): string {

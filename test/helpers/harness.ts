@@ -111,8 +111,11 @@ export interface Spawned {
   close(): Promise<void>;
 }
 
-/** The built server over stdio, as a desktop client runs it. */
-export async function spawnStdio(env: Record<string, string>): Promise<Spawned> {
+/** The built server over stdio, as a desktop client runs it (with elicitation when `opts.elicit` answers it). */
+export async function spawnStdio(
+  env: Record<string, string>,
+  opts: { elicit?: (message: string) => ElicitResult | Promise<ElicitResult> } = {},
+): Promise<Spawned> {
   let stderr = "";
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -122,7 +125,11 @@ export async function spawnStdio(env: Record<string, string>): Promise<Spawned> 
     cwd: ROOT,
   });
   transport.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-  const client = new Client({ name: "e2e-client", version: "1.0.0" });
+  const client = new Client({ name: "e2e-client", version: "1.0.0" }, { capabilities: opts.elicit ? { elicitation: { form: {} } } : {} });
+  if (opts.elicit) {
+    const answer = opts.elicit;
+    client.setRequestHandler(ElicitRequestSchema, async (req) => answer(String(req.params.message)));
+  }
   await client.connect(transport);
   return { client, stderr: () => stderr, close: () => client.close() };
 }

@@ -43,8 +43,14 @@ export interface ToolDefinition<S extends z.ZodRawShape = z.ZodRawShape> {
   /** Success fields; the wrapper adds `sandbox` and `error` and makes them optional. */
   outputSchema: z.ZodRawShape;
   annotations: ToolAnnotations;
-  /** Not registered in read-only mode. */
+  /** Not registered in read-only mode; refused with READ_ONLY on a read-only system. */
   write: boolean;
+  /**
+   * The system a call writes to and its result names, when that is not its
+   * `system` argument (copy_alt_urls: `to_system`): the name (undefined: the
+   * default) and the argument an error about it names.
+   */
+  systemOf?(args: z.infer<z.ZodObject<S>>): { name: string | undefined; field: string };
   handler(args: z.infer<z.ZodObject<S>>, ctx: ToolContext): Promise<ToolOutput>;
 }
 
@@ -68,6 +74,7 @@ export function fullOutputSchema(shape: z.ZodRawShape): z.ZodRawShape {
   for (const [k, v] of Object.entries(shape)) optional[k] = (v as z.ZodType).optional();
   return {
     sandbox: z.boolean().describe("True when talking to the embedded sandbox, not a real VICIdial"),
+    system: z.string().optional().describe("The VICIdial system this call used (list_systems shows them)"),
     ...optional,
     error: errorSchema.optional().describe("Present when the call failed"),
   };
