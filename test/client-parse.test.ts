@@ -212,6 +212,8 @@ describe("update_campaign, campaigns_list, version", () => {
       version: "2.14-202",
       build: "250720-1841",
       date: "2026-11-27 10:51:48",
+      epoch: 1795776708,
+      utcOffsetHours: -5,
     });
   });
 });

@@ -46,6 +46,7 @@ describe("doctor", () => {
       "update_campaign right",
       "admin page (deletes, in-groups, lists)",
       "ALT mode",
+      "URL Log Report right (list_url_deliveries)",
     ]) {
       expect(checks.get(name)?.ok, `${name} in\n${r.stdout}`).toBe(true);
     }
@@ -68,6 +69,19 @@ describe("doctor", () => {
     expect(sandbox.stats().failedLogins.apilow ?? 0).toBe(before);
     expect(sandbox.stats().log.some((rec) => rec.path.includes("admin_url_multi") && rec.basicUser === "apilow")).toBe(false);
     expect(r.stdout + r.stderr).not.toContain("lowpass1");
+  });
+
+  it("fails for a group without the URL Log Report with the Allowed Reports fix, costing no failed login", async () => {
+    const r = await doctor("rptlimit", "rptlimit1");
+    expect(r.code).toBe(1);
+    const checks = checklist(r.stdout);
+    const report = checks.get("URL Log Report right (list_url_deliveries)");
+    expect(report?.ok).toBe(false);
+    expect(report?.line).toContain("PERMISSION_DENIED");
+    expect(report?.fix).toMatch(/Allowed Reports/);
+    // Everything else this level-8 user needs is there.
+    expect([...checks.entries()].filter(([, c]) => !c.ok).map(([n]) => n)).toEqual(["URL Log Report right (list_url_deliveries)"]);
+    expect(sandbox.stats().failedLogins.rptlimit ?? 0).toBe(0);
   });
 
   it("fails on a wrong password with the login fix, and never prints the password", async () => {

@@ -50,6 +50,8 @@ function argsFor(tool: string): Record<string, unknown> {
     copy_alt_urls: { from_campaign_id: "2001", to_campaign_ids: ["3001"] },
     test_alt_url: { campaign_id: "2001", id: 1, allow_private: true, timeout_ms: 2000 },
     check_connection: {},
+    // Without campaign_id the report is the first request that logs in.
+    list_url_deliveries: {},
     export_alt_urls: { entries: [{ campaign_id: "2001" }] },
     plan_alt_urls: { document: SAMPLE_DOCUMENT },
     apply_alt_urls: { document: SAMPLE_DOCUMENT },

@@ -132,6 +132,10 @@ const VALID: Record<string, fc.Arbitrary<unknown>> = {
   dead_time: fc.integer({ min: 0, max: 30 }),
   agent_campaign_id: fc.constantFrom("2001", "3001"),
   system: fc.constant("default"),
+  date: fc.constantFrom("2026-11-26", "2026-11-27"),
+  to_date: fc.constant("2026-11-28"),
+  lead_id: fc.constantFrom("100101", 100101),
+  outcome: fc.constantFrom("answered", "failed", "not_fetched"),
   document: fc.constantFrom(
     'version: 1\nentries:\n  - campaign_id: "2001"\n    alt_urls:\n      - statuses: [NI]\n        url: https://crm.example.com/ni\n',
     '{"version":1,"entries":[{"campaign_id":"3001","alt_urls":[{"statuses":["SALE","RETAIN"],"url":"https://retention.example.com/saved"}]}]}',
@@ -187,6 +191,10 @@ const NEAR: Record<string, fc.Arbitrary<unknown>> = {
   dead_time: smallInt,
   agent_campaign_id: campaign,
   system: fc.constantFrom("default", "production", "", "a b", "DEFAULT"),
+  date: fc.constantFrom("2026-11-26", "2026-13-45", "2026-02-30", "26-11-2026", "", "2026-11-26 10:00", "2026-1-2"),
+  to_date: fc.constantFrom("2026-11-28", "2026-11-25", "2027-01-01", "2026-13-01", ""),
+  lead_id: fc.constantFrom("100101", -1, "abc", 1.5, "", "1e3"),
+  outcome: fc.constantFrom("answered", "ANSWERED", "ok", "not fetched", ""),
   document: fc.oneof(
     nearText,
     fc.constantFrom(

@@ -106,10 +106,11 @@ describe("prompts", () => {
   });
   afterAll(() => h.close());
 
-  it("offers route_disposition_to_url and audit_campaign_alt_urls with their arguments", async () => {
+  it("offers route_disposition_to_url, audit_campaign_alt_urls and why_didnt_it_fire with their arguments", async () => {
     const { prompts } = await h.client.listPrompts();
     const byName = Object.fromEntries(prompts.map((p) => [p.name, p]));
-    expect(Object.keys(byName).sort()).toEqual(["audit_campaign_alt_urls", "route_disposition_to_url"]);
+    expect(Object.keys(byName).sort()).toEqual(["audit_campaign_alt_urls", "route_disposition_to_url", "why_didnt_it_fire"]);
+    expect(byName.why_didnt_it_fire!.arguments?.map((a) => a.name)).toEqual(["status", "campaign_id", "entry_type", "date"]);
     expect(byName.route_disposition_to_url!.arguments?.map((a) => a.name)).toEqual(["campaign_id", "status", "url"]);
     expect(byName.audit_campaign_alt_urls!.arguments?.map((a) => a.name)).toEqual(["campaign_id"]);
   });
@@ -146,6 +147,39 @@ describe("prompts", () => {
       expect(text).toContain(s);
     }
     expect(text).toContain("3001");
+  });
+
+  it("why_didnt_it_fire walks through deliveries, the preview and test_alt_url, outcome by outcome", async () => {
+    const r = await h.client.getPrompt({
+      name: "why_didnt_it_fire",
+      arguments: { status: "SALE", campaign_id: "SALESLINE", entry_type: "ingroup", date: "2026-11-26" },
+    });
+    const text = (r.messages[0]!.content as { text: string }).text;
+    const order = ["list_url_deliveries", "preview_dispo_urls", "test_alt_url", "check_connection"].map((x) => text.indexOf(x));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    for (const x of [
+      "campaign_id SALESLINE, entry_type ingroup",
+      "date 2026-11-26",
+      "status SALE",
+      "answered",
+      "failed",
+      "not_fetched",
+      "CAMP",
+      "CBHOLD",
+    ]) {
+      expect(text).toContain(x);
+    }
+    const ro = await inProcess({ useSandbox: h.sandbox, env: { VICIDIAL_READ_ONLY: "true" } });
+    try {
+      const plain = await ro.client.getPrompt({ name: "why_didnt_it_fire", arguments: { status: "NI", campaign_id: "2001" } });
+      const t = (plain.messages[0]!.content as { text: string }).text;
+      expect(t).toContain("read-only, so test_alt_url is not available");
+      expect(t).toContain("today");
+      expect(t).not.toContain("entry_type ingroup");
+    } finally {
+      await ro.close();
+    }
   });
 
   it("completes the campaign id of a prompt", async () => {

@@ -194,6 +194,7 @@ function callsFor(tool: string): Record<string, unknown>[] {
       { url: "https://crm.example.com/x?p=--A--pass--B--" },
     ],
     check_connection: [{}],
+    list_url_deliveries: [{}, { campaign_id: "2001", status: "SALE" }, { date: "2026-13-45" }],
     export_alt_urls: [{ entries: [{ campaign_id: "2001" }] }, { entries: [{ campaign_id: "9999" }] }],
     plan_alt_urls: [{ document: SAMPLE_DOCUMENT }, { document: "version: 2" }],
     apply_alt_urls: [{ document: SAMPLE_DOCUMENT, dry_run: true }, { document: SAMPLE_DOCUMENT }],

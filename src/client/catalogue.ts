@@ -155,6 +155,21 @@ const ENTRIES: Entry[] = [
     fix: `In ${USER_SCREEN} set "Modify Campaigns" = 1 (User Level 8 or more).`,
   },
   {
+    match: /You are not allowed to view this report/,
+    code: "PERMISSION_DENIED",
+    message: "The API user's user group may not open VICIdial's URL Log Report, where list_url_deliveries reads what VICIdial fetched.",
+    cause:
+      'The user group\'s "Allowed Reports" holds neither "URL Log Report" nor "ALL REPORTS". VICIdial answers this with HTTP 401 after it accepted the password: it is not a failed login and the user is not locked by it.',
+    fix: 'In VICIdial Admin > User Groups > (the API user\'s group) > Modify, add "URL Log Report" to "Allowed Reports" (or select ALL REPORTS) and submit. The user also needs User Level 7 or more and "View Reports" = 1.',
+  },
+  {
+    match: /You are not allowed to view reports/,
+    code: "PERMISSION_DENIED",
+    message: "The API user may not view VICIdial reports, so list_url_deliveries cannot read the URL log.",
+    cause: 'VICIdial\'s URL Log Report needs "View Reports" = 1 on the user (and User Level 7 or more).',
+    fix: `In ${USER_SCREEN} set "View Reports" = 1 and submit; the user group's "Allowed Reports" must also hold "URL Log Report" (or ALL REPORTS).`,
+  },
+  {
     match: /^Your session is expired/,
     code: "AUTH_FAILED",
     message: "VICIdial's admin page wants a two-factor login for the API user.",

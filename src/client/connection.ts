@@ -8,7 +8,15 @@
 import { ToolError } from "../shared/errors.js";
 import { maskLoginEcho } from "../shared/redact.js";
 import { LoginGate as Gate, type LoginGate, type LoginVerdict } from "./loginGate.js";
-import { type HttpRequest, type HttpResponse, HttpTransport, TransportError } from "./transport.js";
+import {
+  type HttpRequest,
+  type HttpResponse,
+  HttpTransport,
+  type StreamedResponse,
+  type StreamHead,
+  type StreamOptions,
+  TransportError,
+} from "./transport.js";
 
 export const API_PATH = "/vicidial/non_agent_api.php";
 export const ADMIN_PATH = "/vicidial/admin_url_multi.php";
@@ -25,8 +33,8 @@ export interface ConnectionOptions {
   retryDelayMs?: number;
   /** Shared by several connections to one VICIdial user (e.g. across instances); default a fresh one. */
   gate?: LoginGate;
-  /** The wire; tests give their own. */
-  transport?: Pick<HttpTransport, "send" | "close">;
+  /** The wire; tests give their own (without `stream`, a streamed read is sent whole and handed over at once). */
+  transport?: Wire;
   /**
    * For a web root known only on first use (an embedded sandbox started by
    * the first request that needs it): resolves with the real web root, which
@@ -34,6 +42,8 @@ export interface ConnectionOptions {
    */
   start?: () => Promise<string>;
 }
+
+type Wire = Pick<HttpTransport, "send" | "close"> & Partial<Pick<HttpTransport, "stream">>;
 
 /** What one answer means: a value or an error, and what it says about the login. */
 export type Judged<T> = { value: T; login: "good" | "neutral" } | { error: ToolError; login: "good" | "failed" | "neutral" };
@@ -50,7 +60,7 @@ const PASSWORD_PARAMS = new Set(["pass"]);
 
 export class VicidialConnection {
   readonly gate: LoginGate;
-  private readonly transport: Pick<HttpTransport, "send" | "close">;
+  private readonly transport: Wire;
   private base: string;
   private starting: Promise<string> | null = null;
 
@@ -160,6 +170,65 @@ export class VicidialConnection {
         return { error: j.error, verdict: j.login };
       }),
     );
+  }
+
+  /**
+   * One authenticated request whose body may be streamed: `accept` sees the
+   * head and returns where the body's chunks go (a fresh consumer for each
+   * attempt), or null to read it whole for `judge`. A body is streamed only
+   * once the page has passed its login, so an answer cut off after that
+   * still proves the login good (it never counts as a lost login).
+   */
+  async authenticatedStream<T>(opts: {
+    request: HttpRequest;
+    describe: string;
+    maxBytes: number;
+    accept: StreamOptions["accept"];
+    judge: (res: StreamedResponse) => Judged<T>;
+  }): Promise<T> {
+    const request = await this.ready(opts.request);
+    return this.withRetry(true, () =>
+      this.gate.run<T>(async (leaving, verdict) => {
+        let accepted = false;
+        const accept = (head: StreamHead) => {
+          const consume = opts.accept(head);
+          accepted = consume !== null;
+          return consume;
+        };
+        const judge = (r: StreamedResponse) => opts.judge(r.streamed ? r : { ...r, body: maskLoginEcho(r.body) });
+        let judged: Judged<T> | null = null;
+        let res: StreamedResponse;
+        try {
+          res = await this.sendStreamed(request, {
+            describe: opts.describe,
+            beforeSend: leaving,
+            accept,
+            maxBytes: opts.maxBytes,
+            // Judged while the request still holds its slot, as in `authenticated`.
+            answered: (r, err) => {
+              if (r === null) return verdict(accepted ? "good" : lostVerdict(err), err);
+              judged = judge(r);
+              verdict(judged.login, "error" in judged ? judged.error : null);
+            },
+          });
+        } catch (err) {
+          return { error: err, verdict: accepted ? "good" : lostVerdict(err) };
+        }
+        const j: Judged<T> = judged ?? judge(res);
+        if ("value" in j) return { value: j.value, verdict: j.login };
+        return { error: j.error, verdict: j.login };
+      }),
+    );
+  }
+
+  private async sendStreamed(req: HttpRequest, opts: StreamOptions): Promise<StreamedResponse> {
+    if (this.transport.stream) return this.transport.stream(req, opts);
+    const res = await this.transport.send(req, { describe: opts.describe, beforeSend: opts.beforeSend });
+    const bytes = Buffer.byteLength(res.body);
+    const consume = opts.accept({ status: res.status, contentType: res.contentType, contentDisposition: "" });
+    if (!consume) return { ...res, streamed: false, bytes };
+    consume(Buffer.from(res.body));
+    return { ...res, body: "", streamed: true, bytes };
   }
 
   /** A request that needs no login (`version`): retried freely, it can cost no failed login. */

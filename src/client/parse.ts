@@ -174,13 +174,26 @@ export interface VersionInfo {
   version: string;
   build: string;
   date: string;
+  /** Unix seconds on the VICIdial server, when it said. */
+  epoch: number | null;
+  /** The server's offset from UTC now, in hours (TZNOW, daylight saving included), when it said. */
+  utcOffsetHours: number | null;
 }
 
 export function parseVersion(res: HttpResponse): VersionInfo {
   const body = checkCommon(res, "the version request");
-  const m = /^VERSION: ([^|]+)\|BUILD: ([^|]+)\|DATE: ([^|]*)\|/.exec(firstLine(body));
+  const line = firstLine(body);
+  const m = /^VERSION: ([^|]+)\|BUILD: ([^|]+)\|DATE: ([^|]*)\|/.exec(line);
   if (!m) throw unexpected("the version request", body, res.status);
-  return { version: m[1]!, build: m[2]!, date: m[3]! };
+  const epoch = /\|EPOCH: (\d+)\|/.exec(line);
+  const tz = /\|TZNOW: ([-+]?\d{1,2}(?:\.\d+)?)\|/.exec(line) ?? /\|TZ: ([-+]?\d{1,2}(?:\.\d+)?)\|/.exec(line);
+  return {
+    version: m[1]!,
+    build: m[2]!,
+    date: m[3]!,
+    epoch: epoch ? Number(epoch[1]) : null,
+    utcOffsetHours: tz && Math.abs(Number(tz[1])) <= 14 ? Number(tz[1]) : null,
+  };
 }
 
 export interface IngroupRow {

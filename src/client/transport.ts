@@ -24,6 +24,34 @@ export interface HttpRequest {
 /** Admin pages are 55 to 70 KB; anything far larger is not VICIdial talking. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
+/** What a streamed answer looks like once its status line and headers are in. */
+export interface StreamHead {
+  status: number;
+  contentType: string;
+  contentDisposition: string;
+}
+
+export interface StreamOptions {
+  describe: string;
+  beforeSend?: () => void;
+  /**
+   * Called once the head is in: a function to hand the body to, chunk by
+   * chunk, as it arrives (nothing of it is kept here), or null to read the
+   * body whole as `send` does (an error page, a short refusal).
+   */
+  accept: (head: StreamHead) => ((chunk: Buffer) => void) | null;
+  /** The most a streamed body may hold; a buffered one keeps the usual limit. */
+  maxBytes: number;
+  /** As for `send`: the answer or the failure, inside the slot, before the slot is freed. */
+  answered?: (res: StreamedResponse | null, err: unknown) => void;
+}
+
+/** A streamed exchange: `body` is empty when the body went to the consumer. */
+export interface StreamedResponse extends HttpResponse {
+  streamed: boolean;
+  bytes: number;
+}
+
 export class TransportError extends ToolError {
   /** True when the request may have been applied (sent, but no full answer). */
   readonly outcomeUnknown: boolean;
@@ -43,6 +71,26 @@ function cutOff(describe: string): TransportError {
     retryable: true,
     outcomeUnknown: true,
   });
+}
+
+/** The consumer of a streamed body threw: its own error, not a transport failure. */
+class ConsumerFailed extends Error {
+  constructor(readonly inner: unknown) {
+    super("the consumer of a streamed body failed");
+  }
+}
+
+function tooLarge(describe: string, limit: number): ToolError {
+  return new ToolError({
+    code: "UNEXPECTED_RESPONSE",
+    message: `VICIdial's answer to ${describe} was larger than ${limit / 1024 / 1024} MB.`,
+    cause: "The address answered with far more than this kind of VICIdial answer holds: it is probably not VICIdial.",
+    fix: "Check VICIDIAL_URL: it must be the web root of the VICIdial server (the folder that holds /vicidial/).",
+  });
+}
+
+function headerText(value: string | string[] | undefined): string {
+  return Array.isArray(value) ? (value[0] ?? "") : (value ?? "");
 }
 
 /**
@@ -92,16 +140,121 @@ export class HttpTransport {
     });
   }
 
-  private async sendNow(req: HttpRequest, describe: string): Promise<HttpResponse> {
-    // Loaded before the clock starts: the first request's timeout is VICIdial's alone.
+  /**
+   * Send once and hand the body over piece by piece (a report of a whole day
+   * can be 30 MB: it is never held whole). The timeout is a silence limit
+   * here: it restarts with every chunk, so a long answer that keeps coming
+   * is not cut, while one that stalls is.
+   */
+  stream(req: HttpRequest, opts: StreamOptions): Promise<StreamedResponse> {
+    return this.limiter.run(async () => {
+      opts.beforeSend?.();
+      let res: StreamedResponse;
+      try {
+        res = await this.streamNow(req, opts);
+      } catch (err) {
+        opts.answered?.(null, err);
+        throw err;
+      }
+      opts.answered?.(res, null);
+      return res;
+    });
+  }
+
+  private async streamNow(req: HttpRequest, opts: StreamOptions): Promise<StreamedResponse> {
     const { Agent, request } = await loadUndici();
-    this.agent ??= new Agent({
+    this.agent ??= this.newAgent(Agent);
+    const controller = new AbortController();
+    let timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    const quiet = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    };
+    let headersSeen = false;
+    let streaming = false;
+    try {
+      const res = await request(req.url, {
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        dispatcher: this.agent,
+        signal: controller.signal,
+      });
+      headersSeen = true;
+      const head: StreamHead = {
+        status: res.statusCode,
+        contentType: headerText(res.headers["content-type"]),
+        contentDisposition: headerText(res.headers["content-disposition"]),
+      };
+      const consume = opts.accept(head);
+      streaming = consume !== null;
+      const limit = consume ? opts.maxBytes : MAX_BODY_BYTES;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      // Chunks as they come ('data' events): an async iterator would join buffered chunks into a copy first.
+      await new Promise<void>((resolve, reject) => {
+        const fail = (err: unknown) => {
+          res.body.destroy();
+          reject(err);
+        };
+        res.body.on("data", (buf: Buffer) => {
+          quiet();
+          size += buf.length;
+          if (size > limit) return fail(tooLarge(opts.describe, limit));
+          if (!consume) return void chunks.push(buf);
+          try {
+            consume(buf);
+          } catch (err) {
+            fail(new ConsumerFailed(err));
+          }
+        });
+        res.body.on("end", () => resolve());
+        res.body.on("error", reject);
+      });
+      return {
+        status: head.status,
+        contentType: head.contentType,
+        body: consume ? "" : Buffer.concat(chunks).toString("utf8"),
+        streamed: streaming,
+        bytes: size,
+      };
+    } catch (err) {
+      if (err instanceof ConsumerFailed) throw err.inner;
+      if (err instanceof ToolError) throw err;
+      if (headersSeen && controller.signal.aborted && streaming) throw this.stalled(opts.describe);
+      if (headersSeen && !controller.signal.aborted) throw cutOff(opts.describe);
+      throw this.classify(err, opts.describe, controller.signal.aborted);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private newAgent(AgentClass: Undici["Agent"]): Agent {
+    return new AgentClass({
       connections: this.maxConcurrency,
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 60_000,
       headersTimeout: 0,
       bodyTimeout: 0,
     });
+  }
+
+  /** A streamed answer that started and then went silent for the whole timeout. */
+  private stalled(describe: string): TransportError {
+    return new TransportError({
+      code: "TIMEOUT",
+      message: `VICIdial stopped sending ${describe} for ${this.timeoutMs} ms, before its end.`,
+      cause: "The VICIdial web server or its database stalled in the middle of a long answer, or the network dropped it silently.",
+      fix: "Call again; if it keeps happening, ask for fewer days at once, or raise VICIDIAL_TIMEOUT_MS.",
+      retryable: true,
+      outcomeUnknown: true,
+    });
+  }
+
+  private async sendNow(req: HttpRequest, describe: string): Promise<HttpResponse> {
+    // Loaded before the clock starts: the first request's timeout is VICIdial's alone.
+    const { Agent, request } = await loadUndici();
+    this.agent ??= this.newAgent(Agent);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     // Once the status line is in, VICIdial has the request: a break after it is a cut-off answer.
@@ -121,19 +274,13 @@ export class HttpTransport {
         size += (chunk as Buffer).length;
         if (size > MAX_BODY_BYTES) {
           res.body.destroy();
-          throw new ToolError({
-            code: "UNEXPECTED_RESPONSE",
-            message: `VICIdial's answer to ${describe} was larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.`,
-            cause: "The address answered with far more than any VICIdial page holds: it is probably not VICIdial.",
-            fix: "Check VICIDIAL_URL: it must be the web root of the VICIdial server (the folder that holds /vicidial/).",
-          });
+          throw tooLarge(describe, MAX_BODY_BYTES);
         }
         chunks.push(chunk as Buffer);
       }
-      const ct = res.headers["content-type"];
       return {
         status: res.statusCode,
-        contentType: Array.isArray(ct) ? (ct[0] ?? "") : (ct ?? ""),
+        contentType: headerText(res.headers["content-type"]),
         body: Buffer.concat(chunks).toString("utf8"),
       };
     } catch (err) {

@@ -81,6 +81,7 @@ export async function runChecks(s: Services, systemName?: string, opts: { shared
     }
   }
   if (!loginOk) return { ok: false, vicidial_url: baseUrl, user: user, version, checks, alt_mode: [] };
+  await checkReport(sys, checks);
 
   if (campaigns.length === 0) {
     checks.push({
@@ -164,6 +165,22 @@ export function reportText(r: ConnectionReport): string {
     if (!ch.ok && ch.fix) lines.push(`       fix: ${ch.fix}`);
   }
   return lines.join("\n");
+}
+
+/**
+ * The URL Log Report (list_url_deliveries): level 7, "View Reports" and the
+ * report in the user group's Allowed Reports. Probed once the API has shown
+ * the password is right, so a refusal here is a missing right: the report's
+ * own 401 comes after a good login and never counts as a failed one.
+ */
+async function checkReport(sys: VicidialSystem, checks: Check[]): Promise<void> {
+  const name = "URL Log Report right (list_url_deliveries)";
+  try {
+    await sys.report.probe();
+    checks.push({ name, ok: true, detail: "AST_url_log_report.php accepts the user: list_url_deliveries can read what VICIdial fetched" });
+  } catch (err) {
+    checks.push(fail(name, err));
+  }
 }
 
 /**

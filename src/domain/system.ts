@@ -12,6 +12,7 @@ import { ApiStore } from "../client/apiStore.js";
 import { VicidialConnection } from "../client/connection.js";
 import type { LoginGate } from "../client/loginGate.js";
 import type { AltUrlStore, Way } from "../client/stores.js";
+import { UrlLogReport } from "../client/urlLogReport.js";
 import { KeyedMutex } from "../shared/concurrency.js";
 import { ToolError } from "../shared/errors.js";
 import type { EntryRef, EntryType } from "../shared/model.js";
@@ -57,6 +58,8 @@ export class VicidialSystem {
   readonly connection: VicidialConnection;
   readonly api: VicidialApi;
   readonly admin: AdminPage;
+  /** The URL Log Report: what VICIdial fetched (level 7 and View Reports are enough, so no level-8 guard). */
+  readonly report: UrlLogReport;
   readonly entries: EntryDirectory;
   readonly writer: AltUrlWriter;
   readonly policy: UrlPolicy;
@@ -79,6 +82,7 @@ export class VicidialSystem {
     });
     this.api = new VicidialApi(this.connection);
     this.admin = new AdminPage(this.connection, () => this.assertAdminSafe());
+    this.report = new UrlLogReport(this.connection);
     this.stores = { api: new ApiStore(this.api, this.admin), admin: new AdminStore(this.admin) };
     this.entries = new EntryDirectory(this.api, settings.allowedCampaigns);
     this.policy = { requireHttps: settings.requireHttps, allowedHosts: settings.allowedUrlHosts };

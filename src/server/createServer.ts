@@ -20,6 +20,7 @@ function instructions(s: Services): string {
   const lines = [
     "Manages VICIdial Alternate Dispo URLs (Alt URLs): web addresses VICIdial itself fetches in the background after an agent dispositions a call (dispo), at call start (start) or when no agent is free (noagent), so a CRM or order system hears about the call. Agents never see them.",
     "Start with list_campaigns, then list_alt_urls. A campaign's Alt URLs only fire when its Dispo Call URL is ALT (enable_alt_url_mode). Every write takes dry_run; set_alt_url matches an existing row by its statuses.",
+    "To see what VICIdial really fetched and what the target answered (did the CRM get it?), use list_url_deliveries; the why_didnt_it_fire prompt walks through a missed call.",
     "Users may use a tutorial's words (dispo_code, alt_url, delete_url=Y): they mean statuses, url and delete_alt_url. VICIdial's API reaches campaigns only, not in-groups or lists.",
   ];
   const names = s.systems.names;

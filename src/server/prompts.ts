@@ -1,7 +1,8 @@
 /**
- * MCP prompts: the two jobs administrators ask for most, written as a first
+ * MCP prompts: the jobs administrators ask for most, written as a first
  * message that walks the assistant through the safe order of tool calls
- * (look, dry run, write, confirm).
+ * (look, dry run, write, confirm; or, for a missed call, what VICIdial
+ * really sent, then why).
  */
 import { completable } from "@modelcontextprotocol/sdk/server/completable.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -87,6 +88,39 @@ export function auditCampaignText(campaignId: string): string {
   ].join("\n");
 }
 
+export interface WhyArgs {
+  status: string;
+  campaign_id: string;
+  entry_type?: string;
+  date?: string;
+}
+
+export function whyDidntItFireText(a: WhyArgs, readOnly: boolean): string {
+  const ingroup = a.entry_type === "ingroup";
+  const entry = ingroup ? `in-group ${a.campaign_id}` : `campaign ${a.campaign_id}`;
+  const entryArgs = `campaign_id ${a.campaign_id}${ingroup ? ", entry_type ingroup" : ""}`;
+  const day = a.date ? `date ${a.date}` : "today (leave date out: VICIdial's own today)";
+  const test = readOnly
+    ? "   This server is read-only, so test_alt_url is not available: tell me which URL to try by hand and from which network (VICIdial's own server)."
+    : "   Then call test_alt_url with that row (campaign_id, url_type dispo, id) and sample_lead filled from the delivery's variables, to see what the target answers now. Say that VICIdial fetches from its own network, which may get a different answer than this server.";
+  return [
+    `Find out why the Alt URL did not fire, or did not arrive, for status ${a.status} on VICIdial ${entry}, on ${a.date ?? "today"}. Read only: change nothing unless I ask.`,
+    "Work in this order and show me what each step found:",
+    `1. Call list_url_deliveries with ${entryArgs}, ${day}, url_type dispo and status ${a.status} (if nothing comes back, call it again without status: the status is read from the URL's --A--dispo--B-- and a row's URL may not carry it).`,
+    "   Each delivery's outcome decides the next step:",
+    "   - answered: VICIdial sent it and the target answered. Quote the response: the CRM may have answered with its own error. The problem, if any, is on the CRM's side.",
+    "   - failed: read error (refused, unknown host, timeout, TLS, an HTTP status, an empty answer) and go to step 3 with that row.",
+    "   - not_fetched: VICIdial queued it but the agent's browser never asked for the fetch (closed, reloaded or offline right after the disposition). Nothing is wrong with the row; say so, and that those log rows stay unsent.",
+    "   - a delivery with alt_url_id null: no current row's template matches that URL (a row changed or deleted since, or the campaign's plain Dispo Call URL).",
+    "   - no delivery at all for that call: go to step 2.",
+    `2. Call preview_dispo_urls with ${entryArgs} and status ${a.status} (add list_id and talk_time if you know them from the call) and explain from fires and skipped why no row fired: ALT mode off, no row for this status (statuses are case-sensitive and separated by spaces), a list or minimum talk time condition, an inactive row${ingroup ? ", or an in-group whose Dispo Call URL is CAMP (then the agent's campaign's rows fire) or empty (then nothing fires)" : ""}. A callback is matched as CBHOLD.`,
+    "3. For a failed delivery, explain the error in plain words and what to check on the target (is the host name right and public, does the port answer, is the certificate valid, does the page answer 200 within 60 seconds).",
+    test,
+    "4. If any call answers PERMISSION_DENIED or AUTH_FAILED, call check_connection and give me its fix instead.",
+    "End with one short answer: did VICIdial send it, did the target get it, and what to change (with the tool call that would do it, dry_run: true first).",
+  ].join("\n");
+}
+
 export function registerPrompts(server: McpServer, s: Services): void {
   server.registerPrompt(
     "route_disposition_to_url",
@@ -121,5 +155,26 @@ export function registerPrompts(server: McpServer, s: Services): void {
       argsSchema: { ...systemArgs(s), campaign_id: campaignArg(s) },
     },
     (a) => user(auditCampaignText(a.campaign_id) + onSystem((a as { system?: string }).system)),
+  );
+
+  server.registerPrompt(
+    "why_didnt_it_fire",
+    {
+      title: "Why didn't the Alt URL fire?",
+      description:
+        "Find out why a CRM did not hear about calls with one status: what VICIdial really sent and what came back (list_url_deliveries), why a row did or did not fire (preview_dispo_urls), and what the target answers now (test_alt_url).",
+      argsSchema: {
+        ...systemArgs(s),
+        status: z.string().describe('The disposition status, exactly as defined in VICIdial (case-sensitive), e.g. "SALE"'),
+        campaign_id: campaignArg(s),
+        entry_type: z.enum(["campaign", "ingroup"]).optional().describe("campaign (the default) or ingroup, for inbound calls"),
+        date: z.string().optional().describe("The day of the calls, YYYY-MM-DD (default today on the VICIdial server)"),
+      },
+    },
+    (a) => {
+      const name = (a as { system?: string }).system;
+      const readOnly = s.systems.settings(name ?? s.defaultSystem ?? "")?.readOnly ?? s.config.readOnly;
+      return user(whyDidntItFireText(a, readOnly) + onSystem(name));
+    },
   );
 }

@@ -35,9 +35,12 @@ export function maskRequestSecrets(text: string): string {
 /**
  * Every known secret value masked where it appears as a whole, in text that
  * is not ours to interpret (a URL VICIdial logged, a target's answer): only
- * for fields whose content may legitimately carry a password.
+ * for fields whose content may legitimately carry a password. `secrets` are
+ * passwords of ours, masked in every form VICIdial or a URL may give them;
+ * `exact` are forms already known exactly, masked as they are (longest first
+ * across both, so one never breaks up another).
  */
-export function maskValues(text: string, secrets: readonly string[]): string {
+export function maskValues(text: string, secrets: readonly string[], exact: readonly string[] = []): string {
   let out = text;
   const forms = new Set<string>();
   for (const s of secrets) {
@@ -45,6 +48,8 @@ export function maskValues(text: string, secrets: readonly string[]): string {
     for (const f of [s, vicidialPasswordForm(s), encodeURIComponent(s), new URLSearchParams({ p: s }).toString().slice(2)])
       if (f) forms.add(f);
   }
+  // Forms known exactly (read back from where they appeared): masked as they are, one pass with the rest.
+  for (const f of exact) if (f) forms.add(f);
   for (const f of [...forms].sort((a, b) => b.length - a.length)) out = out.split(f).join(MASK);
   return out;
 }

@@ -22,7 +22,7 @@ export const checkConnection = defineTool({
   name: "check_connection",
   title: "Check the VICIdial connection",
   description:
-    "Check that this server can do its job on each configured VICIdial system (or the one named by system): version, login, each right it needs (update_alt_url, update_campaign, campaigns_list, the Alt URL admin page for deletes), the campaigns it may reach and which are in ALT mode. Every problem comes with the admin setting that fixes it. Changes nothing. Call it first when something fails for no clear reason.",
+    "Check that this server can do its job on each configured VICIdial system (or the one named by system): version, login, each right it needs (update_alt_url, update_campaign, campaigns_list, the Alt URL admin page for deletes, the URL Log Report for list_url_deliveries), the campaigns it may reach and which are in ALT mode. Every problem comes with the admin setting that fixes it. Changes nothing. Call it first when something fails for no clear reason.",
   inputSchema: {
     system: systemArg.describe(
       "Check only this configured VICIdial system (see list_systems); leave out to check every system this server manages",

@@ -11,6 +11,7 @@ import { listCampaigns } from "./listCampaigns.js";
 import { listChanges } from "./listChanges.js";
 import { listIngroups } from "./listIngroups.js";
 import { listSystems } from "./listSystems.js";
+import { listUrlDeliveries } from "./listUrlDeliveries.js";
 import { planAltUrls } from "./planAltUrls.js";
 import { previewDispoUrls } from "./previewDispoUrls.js";
 import { disableAltUrl, enableAltUrl } from "./setActive.js";
@@ -24,6 +25,7 @@ export const ALL_TOOLS: ToolDefinition[] = [
   listIngroups,
   listAltUrls,
   previewDispoUrls,
+  listUrlDeliveries,
   setAltUrl,
   enableAltUrl,
   disableAltUrl,
