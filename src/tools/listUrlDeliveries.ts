@@ -70,9 +70,15 @@ export const listUrlDeliveries = defineTool({
     `One report request per day, at most ${MAX_DAYS_AFTER} days after date. With campaign_id only that entry's rows are matched and other URLs are left out; without it every campaign and in-group this user sees is matched (a list's no-agent rows only with entry_type list). Times are VICIdial's local time (time_zone). VICIdial's CSV deletes spaces next to a double quote, so a response quoting text may read slightly differently from what the target sent. Needs User Level 7, "View Reports" and the URL Log Report in the user group's Allowed Reports. Changes nothing.`,
   inputSchema: {
     system: systemArg,
-    date: z.string().regex(DAY, "a day as YYYY-MM-DD").optional().describe("The day (YYYY-MM-DD); default today on the VICIdial server"),
+    date: z
+      .string()
+      .max(10)
+      .regex(DAY, "a day as YYYY-MM-DD")
+      .optional()
+      .describe("The day (YYYY-MM-DD); default today on the VICIdial server"),
     to_date: z
       .string()
+      .max(10)
       .regex(DAY, "a day as YYYY-MM-DD")
       .optional()
       .describe(`Last day, inclusive (YYYY-MM-DD), at most ${MAX_DAYS_AFTER} days after date; default date alone`),
@@ -94,7 +100,13 @@ export const listUrlDeliveries = defineTool({
         "Only deliveries for this status, e.g. \"SALE\" (case-sensitive; read from the URL's --A--dispo--B--, or the row's only status)",
       ),
     lead_id: z
-      .union([z.string().regex(/^\d{1,19}$/, "a lead id is digits"), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
+      .union([
+        z
+          .string()
+          .max(19)
+          .regex(/^\d{1,19}$/, "a lead id is digits"),
+        z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+      ])
       .optional()
       .describe("Only deliveries for this lead (read from the URL's --A--lead_id--B--)"),
     outcome: z.enum(OUTCOMES).optional().describe("Only answered, failed or not_fetched deliveries"),
