@@ -11,26 +11,13 @@ import { stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import type { AuditRecord } from "./audit.js";
 
-export interface ChangeView {
-  change_id: string;
-  /** When the write finished (for a change with only its intent line: when it began). */
-  time: string;
-  tool: string;
-  actor: string;
-  system: string;
-  campaign_id: string;
-  entry_type: string;
-  url_type: string | null;
-  alt_url_id: number | null;
-  action: string;
-  before: unknown;
-  after: unknown;
-  /** OK, an error code, UNKNOWN, or PENDING when only the intent was recorded. */
-  result: string;
+/** A change as list_changes shows it: its outcome line (or its intent line alone) with the outcome named. */
+export type ChangeView = Omit<AuditRecord, "message" | "undoes" | "sandbox"> & {
+  /** When the write finished (for a change with only its intent line: when it began); `result` is PENDING then. */
   outcome: "ok" | "failed" | "unknown";
   message: string | null;
   undoes: string | null;
-}
+};
 
 export interface ChangeFilter {
   system?: string;
