@@ -11,7 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import type { PlannedRequest } from "../client/connection.js";
-import { ToolError } from "../shared/errors.js";
+import { asToolError, ToolError } from "../shared/errors.js";
 import { type AltUrl, type EntryRef, entryLabel, VALUE_KEYS, valuesOf } from "../shared/model.js";
 import { type ConfigDocument, type DocEntry, validateDocument } from "./configDoc.js";
 import { planText } from "./configText.js";
@@ -84,16 +84,6 @@ export async function loadDocument(s: Services, text: string, o: { allowCredenti
 
 function wanted(doc: DocEntry): WantedRow[] {
   return doc.rows.map((r) => ({ values: r.values, sourceId: null, skipReason: null }));
-}
-
-function asToolError(err: unknown): ToolError {
-  if (err instanceof ToolError) return err;
-  return new ToolError({
-    code: "UNEXPECTED_RESPONSE",
-    message: `Internal error: ${(err as Error)?.message ?? String(err)}`,
-    cause: "The server met a situation it does not handle.",
-    fix: "Call list_alt_urls on this entry to see its current state; report this message to the server's maintainers.",
-  });
 }
 
 /** What the document means for one entry's live rows, sending nothing. */

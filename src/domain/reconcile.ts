@@ -6,7 +6,7 @@
  * no wanted row claims are deleted. Every step goes through the writer.
  */
 import type { PlannedRequest } from "../client/connection.js";
-import { ToolError } from "../shared/errors.js";
+import { asToolError, ToolError } from "../shared/errors.js";
 import { type AltUrl, entryLabel, type RowValues, statusSetKey } from "../shared/model.js";
 import { type Changes, diff } from "./outcomes.js";
 import { newRowValues } from "./rowRules.js";
@@ -86,16 +86,6 @@ function outcome(
   extra: Partial<RowOutcome> = {},
 ): RowOutcome {
   return { action, id, source_id: w?.sourceId ?? null, statuses, changes: {}, detail: null, error: null, change_id: null, ...extra };
-}
-
-function asToolError(err: unknown): ToolError {
-  if (err instanceof ToolError) return err;
-  return new ToolError({
-    code: "UNEXPECTED_RESPONSE",
-    message: `Internal error: ${(err as Error)?.message ?? String(err)}`,
-    cause: "The server met a situation it does not handle.",
-    fix: "Call list_alt_urls on this entry to see its current state; report this message to the server's maintainers.",
-  });
 }
 
 export interface ExecuteOptions {

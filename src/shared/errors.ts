@@ -95,3 +95,17 @@ export function invalidInput(field: string, message: string, fix: string): ToolE
     fix,
   });
 }
+
+/**
+ * Any failure as the contract's error: a ToolError as it is, anything else
+ * (a fault in this server) as UNEXPECTED_RESPONSE naming what to look at.
+ */
+export function asToolError(err: unknown, where = "this entry"): ToolError {
+  if (err instanceof ToolError) return err;
+  return new ToolError({
+    code: "UNEXPECTED_RESPONSE",
+    message: `Internal error: ${(err as Error)?.message ?? String(err)}`,
+    cause: "The server met a situation it does not handle.",
+    fix: `Call list_alt_urls on ${where} to see its current state; report this message to the server's maintainers.`,
+  });
+}

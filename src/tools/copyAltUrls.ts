@@ -13,7 +13,7 @@ import { altModeOff } from "../client/entryErrors.js";
 import { wantedFromSource } from "../domain/copySources.js";
 import { matchRows, type RowOutcome, reconcileEntry } from "../domain/reconcile.js";
 import { wayFor } from "../domain/system.js";
-import { invalidInput, ToolError } from "../shared/errors.js";
+import { asToolError, invalidInput, type ToolError } from "../shared/errors.js";
 import { type AltUrl, ENTRY_TYPES, EntryLabel, type EntryRef, entryLabel } from "../shared/model.js";
 import { defineTool, errorSchema } from "./shared/define.js";
 import { resolveEntry } from "./shared/entry.js";
@@ -73,16 +73,6 @@ function targetResult(entry: EntryRef, rows: RowOutcome[], error: ToolError | nu
     rows: shown,
     error: error?.toPayload() ?? firstRowError,
   };
-}
-
-function asToolError(err: unknown): ToolError {
-  if (err instanceof ToolError) return err;
-  return new ToolError({
-    code: "UNEXPECTED_RESPONSE",
-    message: `Internal error in ${TOOL}: ${(err as Error)?.message ?? String(err)}`,
-    cause: "The server met a situation it does not handle.",
-    fix: "Call list_alt_urls on this target to see its current state; report this message to the server's maintainers.",
-  });
 }
 
 export const copyAltUrls = defineTool({
