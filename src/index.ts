@@ -12,6 +12,7 @@ import { createServices, DEFAULT_SYSTEM, type Services } from "./domain/runtime.
 import type { ConfigCommand } from "./entry/configCli.js";
 import type { SessionLimits } from "./entry/http.js";
 import { SERVER_NAME, SERVER_VERSION } from "./server/createServer.js";
+import { toolCatalogue } from "./server/toolCatalogue.js";
 import { checkToolSelection } from "./server/toolSelection.js";
 import { createLogger, parseLogLevel } from "./shared/log.js";
 import { Redactor } from "./shared/redact.js";
@@ -263,7 +264,7 @@ async function main(): Promise<void> {
     const dotenvWarnings = loadDotenvFile();
     cfg = loadConfig(process.env);
     cfg.warnings.push(...dotenvWarnings);
-    checkToolSelection(cfg.tools);
+    checkToolSelection(cfg.tools, await toolCatalogue());
     if (process.env[SYSTEMS_FILE_VARIABLE]?.trim()) {
       systems = await loadSystemsFile(process.env, cfg);
       cfg.warnings.push(...systems.warnings);
