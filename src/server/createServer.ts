@@ -8,6 +8,7 @@ import type { Services } from "../domain/runtime.js";
 import { forwardLogsToClient } from "./logForwarding.js";
 import { registerPrompts } from "./prompts.js";
 import { registerResources } from "./resources.js";
+import { lazySchemaValidator } from "./schemaValidator.js";
 import { lenientCompletions } from "./sdkInternals.js";
 import { serveTools } from "./toolServing.js";
 
@@ -49,7 +50,11 @@ function instructions(s: Services): string {
 export function createServer(services: Services): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION, title: "VICIdial Alt URLs" },
-    { capabilities: { tools: {}, logging: {}, resources: {}, prompts: {}, completions: {} }, instructions: instructions(services) },
+    {
+      capabilities: { tools: {}, logging: {}, resources: {}, prompts: {}, completions: {} },
+      instructions: instructions(services),
+      jsonSchemaValidator: lazySchemaValidator,
+    },
   );
   // Withheld tools are not listed, but a call to one still gets its reason and fix.
   serveTools(server, services);
