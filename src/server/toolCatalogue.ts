@@ -39,3 +39,11 @@ export function toolCatalogue(): Promise<ToolListing[]> {
 export async function toolDefinition(name: string): Promise<ToolDefinition | undefined> {
   return (await loadDefinitions()).get(name);
 }
+
+/**
+ * Load the tools' modules once the event loop is free: called after the first
+ * tools/list is answered, so the client's first call rarely waits for them.
+ */
+export function preloadTools(): void {
+  setTimeout(() => void loadDefinitions().catch(() => {}), 0).unref();
+}

@@ -20,7 +20,7 @@ import { actorOf, admittedOf, scopesOf } from "./actor.js";
 import { errorResult, runTool } from "./runTool.js";
 import { admitCall, grants, insufficientScope, scopeNeeded } from "./toolAccess.js";
 import { planTools, type ToolPlan, unknownTool } from "./toolAvailability.js";
-import { toolCatalogue, toolDefinition } from "./toolCatalogue.js";
+import { preloadTools, toolCatalogue, toolDefinition } from "./toolCatalogue.js";
 import { type ToolListing, toolOf } from "./toolListing.js";
 
 /** The tools this configuration offers and why it withholds the others, computed once per server. */
@@ -38,6 +38,8 @@ export function serveTools(server: McpServer, services: Services): void {
 
   server.server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => {
     const { available } = await planOf();
+    // A client lists the tools first and calls one later: load them meanwhile, after this answer is sent.
+    preloadTools();
     const scopes = scopesOf(extra);
     const shown = scopes === null ? available : available.filter((t) => grants(scopes, scopeNeeded(t)));
     return { tools: shown.map(toolOf) };
