@@ -1,13 +1,17 @@
 /**
- * Loaded into the server under test with `node --expose-gc --import`: on
- * SIGUSR2 it collects garbage fully and writes the live heap to stderr, so the
- * benchmark can tell a leak (live heap growing) from V8 simply keeping the
- * memory it grew into (resident size growing, live heap flat).
+ * Loaded into the server under test with `node --import`: on SIGUSR2 it
+ * writes the heap to stderr. With `--expose-gc` it collects garbage fully
+ * first, so the benchmark can tell a leak (live heap growing) from V8 simply
+ * keeping the memory it grew into (resident size growing, live heap flat);
+ * without, it reads the heap as the calls left it, with the size of each
+ * space (the young generation, the old one), untouched.
  */
 import { writeSync } from "node:fs";
+import v8 from "node:v8";
 
 process.on("SIGUSR2", () => {
   globalThis.gc?.();
   const m = process.memoryUsage();
-  writeSync(2, `HEAP ${JSON.stringify({ heapUsed: m.heapUsed, heapTotal: m.heapTotal, rss: m.rss })}\n`);
+  const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size]));
+  writeSync(2, `HEAP ${JSON.stringify({ heapUsed: m.heapUsed, heapTotal: m.heapTotal, rss: m.rss, spaces })}\n`);
 });

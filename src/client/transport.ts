@@ -4,7 +4,8 @@
  * say whether the request may have reached VICIdial (a write whose outcome is
  * unknown must be reconciled, never resent).
  */
-import type { Agent } from "undici";
+import { EventEmitter } from "node:events";
+import type { Agent, Dispatcher } from "undici";
 import { Limiter } from "../shared/concurrency.js";
 import { ToolError } from "../shared/errors.js";
 
@@ -89,6 +90,45 @@ function tooLarge(describe: string, limit: number): ToolError {
   });
 }
 
+/**
+ * A request's timeout, as the EventEmitter signal undici accepts (it emits
+ * "abort" once the time is up). Not an AbortController: each of Node's
+ * AbortSignals outlives its request in the old generation (V8 tenures it
+ * with its listener maps), so one per VICIdial request was a steady part of
+ * the memory a long session keeps growing (see the memory figure in
+ * bench/RESULTS.md).
+ */
+class Deadline extends EventEmitter {
+  aborted = false;
+  private readonly timer: NodeJS.Timeout;
+  constructor(ms: number) {
+    super();
+    this.timer = setTimeout(() => {
+      this.aborted = true;
+      this.emit("abort");
+    }, ms);
+  }
+  /** Start the time again (a streamed answer's silence limit). */
+  restart(): void {
+    this.timer.refresh();
+  }
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+/**
+ * A request as the agent's own `request` takes it. Not undici's top-level
+ * `request(url, opts)`: that one spreads the options into a new object and
+ * adds `origin` and `path` to it, and on Node 20 each such object gets hidden
+ * classes of its own that V8 never reuses, about 1 KB of the old generation
+ * per request until the next full collection (bench/RESULTS.md, memory).
+ */
+function dispatchOptions(req: HttpRequest, signal: Deadline): Dispatcher.RequestOptions {
+  const url = new URL(req.url);
+  return { origin: url.origin, path: `${url.pathname}${url.search}`, method: req.method, headers: req.headers, body: req.body, signal };
+}
+
 function headerText(value: string | string[] | undefined): string {
   return Array.isArray(value) ? (value[0] ?? "") : (value ?? "");
 }
@@ -162,24 +202,13 @@ export class HttpTransport {
   }
 
   private async streamNow(req: HttpRequest, opts: StreamOptions): Promise<StreamedResponse> {
-    const { Agent, request } = await loadUndici();
-    this.agent ??= this.newAgent(Agent);
-    const controller = new AbortController();
-    let timer = setTimeout(() => controller.abort(), this.timeoutMs);
-    const quiet = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => controller.abort(), this.timeoutMs);
-    };
+    const { Agent } = await loadUndici();
+    const agent = (this.agent ??= this.newAgent(Agent));
+    const deadline = new Deadline(this.timeoutMs);
     let headersSeen = false;
     let streaming = false;
     try {
-      const res = await request(req.url, {
-        method: req.method,
-        headers: req.headers,
-        body: req.body,
-        dispatcher: this.agent,
-        signal: controller.signal,
-      });
+      const res = await agent.request(dispatchOptions(req, deadline));
       headersSeen = true;
       const head: StreamHead = {
         status: res.statusCode,
@@ -198,7 +227,7 @@ export class HttpTransport {
           reject(err);
         };
         res.body.on("data", (buf: Buffer) => {
-          quiet();
+          deadline.restart();
           size += buf.length;
           if (size > limit) return fail(tooLarge(opts.describe, limit));
           if (!consume) return void chunks.push(buf);
@@ -221,11 +250,11 @@ export class HttpTransport {
     } catch (err) {
       if (err instanceof ConsumerFailed) throw err.inner;
       if (err instanceof ToolError) throw err;
-      if (headersSeen && controller.signal.aborted && streaming) throw this.stalled(opts.describe);
-      if (headersSeen && !controller.signal.aborted) throw cutOff(opts.describe);
-      throw this.classify(err, opts.describe, controller.signal.aborted);
+      if (headersSeen && deadline.aborted && streaming) throw this.stalled(opts.describe);
+      if (headersSeen && !deadline.aborted) throw cutOff(opts.describe);
+      throw this.classify(err, opts.describe, deadline.aborted);
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
   }
 
@@ -253,20 +282,13 @@ export class HttpTransport {
 
   private async sendNow(req: HttpRequest, describe: string): Promise<HttpResponse> {
     // Loaded before the clock starts: the first request's timeout is VICIdial's alone.
-    const { Agent, request } = await loadUndici();
-    this.agent ??= this.newAgent(Agent);
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    const { Agent } = await loadUndici();
+    const agent = (this.agent ??= this.newAgent(Agent));
+    const deadline = new Deadline(this.timeoutMs);
     // Once the status line is in, VICIdial has the request: a break after it is a cut-off answer.
     let headersSeen = false;
     try {
-      const res = await request(req.url, {
-        method: req.method,
-        headers: req.headers,
-        body: req.body,
-        dispatcher: this.agent,
-        signal: controller.signal,
-      });
+      const res = await agent.request(dispatchOptions(req, deadline));
       const chunks: Buffer[] = [];
       let size = 0;
       headersSeen = true;
@@ -285,10 +307,10 @@ export class HttpTransport {
       };
     } catch (err) {
       if (err instanceof ToolError) throw err;
-      if (headersSeen && !controller.signal.aborted) throw cutOff(describe);
-      throw this.classify(err, describe, controller.signal.aborted);
+      if (headersSeen && !deadline.aborted) throw cutOff(describe);
+      throw this.classify(err, describe, deadline.aborted);
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
   }
 

@@ -60,14 +60,38 @@ export class Redactor {
     return maskRequestSecrets(maskLoginEcho(value));
   }
 
-  /** A copy of a JSON-like value with every string masked; unchanged strings keep their identity. */
+  /**
+   * A JSON-like value with every string masked. Copy on write: an array or
+   * plain object in which nothing needed masking is returned as it is (a
+   * list_alt_urls answer was copied whole, string by string, on every call),
+   * so only the path down to a masked string is new.
+   */
   value<T>(v: T): T {
     if (typeof v === "string") return this.text(v) as T;
-    if (Array.isArray(v)) return v.map((x) => this.value(x)) as T;
+    if (Array.isArray(v)) {
+      let out: unknown[] | null = null;
+      for (let i = 0; i < v.length; i++) {
+        const x = this.value(v[i]);
+        if (out === null && x !== v[i]) out = v.slice(0, i);
+        out?.push(x);
+      }
+      return (out ?? v) as T;
+    }
     if (v !== null && typeof v === "object") {
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = this.value(x);
-      return out as T;
+      const proto = Object.getPrototypeOf(v);
+      // Anything but a plain object was always turned into one (its own enumerable fields): still is.
+      let out: Record<string, unknown> | null = proto === Object.prototype || proto === null ? null : {};
+      const entries = Object.entries(v as Record<string, unknown>);
+      for (let i = 0; i < entries.length; i++) {
+        const [k, x] = entries[i]!;
+        const masked = this.value(x);
+        if (out === null && masked !== x) {
+          out = {};
+          for (let j = 0; j < i; j++) out[entries[j]![0]] = entries[j]![1];
+        }
+        if (out !== null) out[k] = masked;
+      }
+      return (out ?? v) as T;
     }
     return v;
   }
