@@ -19,7 +19,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { ownSourceMapsOnly } from "./own-sourcemaps.mjs";
-import { sdkTrim } from "./sdk-trim.mjs";
+import { sdkPatches } from "./sdk-patches.mjs";
 import { thirdPartyLicences } from "./third-party-licenses.mjs";
 
 /**
@@ -100,7 +100,7 @@ try {
     sourcemap: "linked",
     metafile: true,
     logLevel: "warning",
-    plugins: [zodEnglishOnly, sdkTrim],
+    plugins: [zodEnglishOnly, sdkPatches],
     define: { __TOOL_CATALOGUE__: JSON.stringify(catalogue) },
   });
   ownSourceMapsOnly(staging);

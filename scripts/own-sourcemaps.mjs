@@ -105,14 +105,14 @@ export function keepSources(map, keep) {
   return { ...map, sources, sourcesContent, names, mappings: lines.join(";") };
 }
 
-/** Rewrite every .map under `dir` to our own sources (not node_modules, not the SDK stubs of sdk-trim.mjs). */
+/** Rewrite every .map under `dir` to our own sources (not node_modules, not the SDK stubs of sdk-patches.mjs). */
 export function ownSourceMapsOnly(dir) {
   for (const entry of readdirSync(dir, { recursive: true })) {
     const mapFile = path.join(dir, entry);
     if (!mapFile.endsWith(".js.map")) continue;
     const kept = keepSources(
       JSON.parse(readFileSync(mapFile, "utf8")),
-      (s) => !/(^|[\\/])node_modules[\\/]/.test(s) && !s.startsWith("sdk-trim:"),
+      (s) => !/(^|[\\/])node_modules[\\/]/.test(s) && !s.startsWith("sdk-patches:") && !/[\\/]@modelcontextprotocol[\\/]sdk[\\/]/.test(s),
     );
     if (kept) {
       writeFileSync(mapFile, JSON.stringify(kept));

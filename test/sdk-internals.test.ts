@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { describe, expect, it } from "vitest";
-import { SDK_TRIMS } from "../scripts/sdk-trim.mjs";
+import { rewriteSdkSource, SDK_REWRITES, SDK_TRIMS } from "../scripts/sdk-patches.mjs";
 import { lenientCompletions, wrapRequestHandler } from "../src/server/sdkInternals.js";
 import { DIST_ENTRY, ROOT } from "./helpers/harness.js";
 
@@ -66,7 +66,7 @@ describe("SDK internals at call time", () => {
   });
 });
 
-describe("what the build leaves out of the start-up code (scripts/sdk-trim.mjs)", () => {
+describe("what the bundle changes in the SDK (scripts/sdk-patches.mjs)", () => {
   const sdk = path.join(ROOT, "node_modules", "@modelcontextprotocol", "sdk", "dist", "esm");
 
   it.each(SDK_TRIMS.map((t) => [t.importer, t.specifier]))(
@@ -100,5 +100,63 @@ describe("what the build leaves out of the start-up code (scripts/sdk-trim.mjs)"
     expect(chunks.some((f) => readFileSync(path.join(path.dirname(DIST_ENTRY), "chunks", f), "utf8").includes("node_modules/ajv/"))).toBe(
       true,
     );
+  });
+
+  it.each(SDK_REWRITES.map((r) => [r.file, r.find]))("the SDK's %s still holds, exactly once, %j", (file, find) => {
+    const source = readFileSync(path.join(sdk, file), "utf8");
+    expect(source.split(find).length - 1).toBe(1);
+    expect(() => rewriteSdkSource(file, source)).not.toThrow();
+  });
+
+  it("a rewrite that no longer finds its text stops the build, naming the patch", () => {
+    expect(() => rewriteSdkSource("shared/protocol.js", "nothing of it")).toThrow(
+      /scripts\/sdk-patches\.mjs: shared\/protocol\.js no longer holds/,
+    );
+  });
+
+  it("the built server still withdraws a confirmation question when the client cancels the call, and changes nothing", async () => {
+    const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
+    const { StdioClientTransport } = await import("@modelcontextprotocol/sdk/client/stdio.js");
+    const { ElicitRequestSchema } = await import("@modelcontextprotocol/sdk/types.js");
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [DIST_ENTRY],
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", VICIDIAL_AUDIT_LOG: "off" },
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "c", version: "1" }, { capabilities: { elicitation: { form: {} } } });
+    let asked: () => void = () => {};
+    const question = new Promise<void>((resolve) => (asked = resolve));
+    // The person never answers; the question stays open until the server withdraws it.
+    client.setRequestHandler(ElicitRequestSchema, () => {
+      asked();
+      return new Promise(() => {});
+    });
+    await client.connect(transport);
+    // What the server sends, seen before the client handles it (the SDK client itself ignores a cancellation of request id 0).
+    const received: { id?: unknown; method?: string; params?: { requestId?: unknown } }[] = [];
+    const deliver = transport.onmessage!;
+    transport.onmessage = (message) => {
+      received.push(message as (typeof received)[number]);
+      deliver(message);
+    };
+    try {
+      const cancel = new AbortController();
+      const call = client.callTool({ name: "delete_alt_url", arguments: { campaign_id: "2001", id: 4 } }, undefined, {
+        signal: cancel.signal,
+      });
+      await question;
+      cancel.abort("the person closed the dialog");
+      await expect(call).rejects.toThrow(/the person closed the dialog/);
+      const questionId = received.find((m) => m.method === "elicitation/create")!.id;
+      await expect
+        .poll(() => received.some((m) => m.method === "notifications/cancelled" && m.params?.requestId === questionId), { timeout: 10_000 })
+        .toBe(true);
+      const rows = await client.callTool({ name: "list_alt_urls", arguments: { campaign_id: "2001" } });
+      const ids = (rows.structuredContent as { alt_urls: { id: number }[] }).alt_urls.map((r) => r.id);
+      expect(ids).toContain(4);
+    } finally {
+      await client.close();
+    }
   });
 });

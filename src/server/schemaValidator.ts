@@ -4,7 +4,7 @@
  * than at start (ajv is the largest library the server would otherwise
  * evaluate before its first answer; most sessions never ask anything).
  * The build leaves the SDK's default out of the start-up code
- * (scripts/sdk-trim.mjs), so this must be the one every McpServer gets.
+ * (scripts/sdk-patches.mjs), so this must be the one every McpServer gets.
  */
 import type { JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 

@@ -3,7 +3,7 @@
  * the internal it relies on is still there and throws at start if not;
  * test/sdk-internals.test.ts fails loudly when an SDK update changes them.
  * The bundle's own use of SDK internals (two libraries left out of its
- * start-up code) is scripts/sdk-trim.mjs, checked by the same test.
+ * start-up code) is scripts/sdk-patches.mjs, checked by the same test.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
