@@ -16,9 +16,10 @@
  */
 import { rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { ownSourceMapsOnly } from "./own-sourcemaps.mjs";
+import { sdkTrim } from "./sdk-trim.mjs";
 import { thirdPartyLicences } from "./third-party-licenses.mjs";
 
 /**
@@ -43,7 +44,40 @@ const dist = path.join(root, "dist");
 // Built aside and swapped in, so a test spawning dist/index.js meanwhile never sees half a build.
 const staging = path.join(root, `dist.building-${process.pid}`);
 
+/**
+ * Every tool's tools/list entry, computed here once (src/server/toolListing.ts
+ * over src/tools/index.ts, bundled to a temporary module and imported) so the
+ * server answers tools/list without building or converting a zod schema at
+ * start (src/server/toolCatalogue.ts reads it).
+ */
+async function toolCatalogue() {
+  const file = path.join(root, `.tool-catalogue-${process.pid}.mjs`);
+  try {
+    await build({
+      absWorkingDir: root,
+      stdin: {
+        contents:
+          'import { ALL_TOOLS } from "./src/tools/index.ts"; import { listingOf } from "./src/server/toolListing.ts"; export const catalogue = ALL_TOOLS.map(listingOf);',
+        resolveDir: root,
+        loader: "ts",
+      },
+      outfile: file,
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
+      logLevel: "warning",
+    });
+    const { catalogue } = await import(pathToFileURL(file).href);
+    return JSON.stringify(catalogue);
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
 try {
+  const catalogue = await toolCatalogue();
   const { metafile } = await build({
     absWorkingDir: root,
     entryPoints: {
@@ -66,7 +100,8 @@ try {
     sourcemap: "linked",
     metafile: true,
     logLevel: "warning",
-    plugins: [zodEnglishOnly],
+    plugins: [zodEnglishOnly, sdkTrim],
+    define: { __TOOL_CATALOGUE__: JSON.stringify(catalogue) },
   });
   ownSourceMapsOnly(staging);
   await writeFile(path.join(staging, "THIRD_PARTY_LICENSES.txt"), thirdPartyLicences(root, metafile));

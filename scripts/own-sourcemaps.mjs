@@ -105,12 +105,15 @@ export function keepSources(map, keep) {
   return { ...map, sources, sourcesContent, names, mappings: lines.join(";") };
 }
 
-/** Rewrite every .map under `dir` to our own sources (those outside node_modules). */
+/** Rewrite every .map under `dir` to our own sources (not node_modules, not the SDK stubs of sdk-trim.mjs). */
 export function ownSourceMapsOnly(dir) {
   for (const entry of readdirSync(dir, { recursive: true })) {
     const mapFile = path.join(dir, entry);
     if (!mapFile.endsWith(".js.map")) continue;
-    const kept = keepSources(JSON.parse(readFileSync(mapFile, "utf8")), (s) => !/(^|[\\/])node_modules[\\/]/.test(s));
+    const kept = keepSources(
+      JSON.parse(readFileSync(mapFile, "utf8")),
+      (s) => !/(^|[\\/])node_modules[\\/]/.test(s) && !s.startsWith("sdk-trim:"),
+    );
     if (kept) {
       writeFileSync(mapFile, JSON.stringify(kept));
       continue;

@@ -9,9 +9,11 @@ import { loadDotenvFile } from "./config/dotenvFile.js";
 import { type Config, ConfigError, loadConfig, quotable } from "./config/env.js";
 import { loadSystemsFile, SYSTEMS_FILE_VARIABLE, type SystemsFile } from "./config/systemsFile.js";
 import { createServices, DEFAULT_SYSTEM, type Services } from "./domain/runtime.js";
+import { UNSTARTED_SANDBOX } from "./domain/systems.js";
 import type { ConfigCommand } from "./entry/configCli.js";
 import type { SessionLimits } from "./entry/http.js";
 import { SERVER_NAME, SERVER_VERSION } from "./server/createServer.js";
+import { toolCatalogue } from "./server/toolCatalogue.js";
 import { checkToolSelection } from "./server/toolSelection.js";
 import { createLogger, parseLogLevel } from "./shared/log.js";
 import { Redactor } from "./shared/redact.js";
@@ -101,7 +103,13 @@ interface Runtime {
   close(): Promise<void>;
 }
 
-async function connect(cfg: Config, systems: SystemsFile | null): Promise<Runtime> {
+/**
+ * `lazySandbox`: without VICIDIAL_URL, start the embedded sandbox on the first
+ * call that needs it rather than before the server answers (a stdio client
+ * waits for initialize and tools/list at every launch); otherwise its address
+ * is known at start, for the person reading the banner.
+ */
+async function connect(cfg: Config, systems: SystemsFile | null, opts: { lazySandbox: boolean }): Promise<Runtime> {
   const logLevel = parseLogLevel(process.env.LOG_LEVEL);
   // Several instances: locks, login stop and rate limits shared through Redis or Valkey, loaded only then.
   const fleet = cfg.coordinationUrl
@@ -130,7 +138,18 @@ async function connect(cfg: Config, systems: SystemsFile | null): Promise<Runtim
   let baseUrl = cfg.vicidialUrl;
   let sandboxInfo: Runtime["sandboxInfo"] = null;
   let closeSandbox: () => Promise<void> = async () => {};
-  if (baseUrl === null) {
+  let startLater: ((system: string) => Promise<string>) | undefined;
+  if (baseUrl === null && opts.lazySandbox) {
+    baseUrl = UNSTARTED_SANDBOX;
+    let started: Promise<{ url: string; close(): Promise<void> }> | undefined;
+    startLater = async () => {
+      started ??= import("./sandbox/index.js").then(({ startSandbox }) => startSandbox());
+      const { url } = await started;
+      services.log.info(`embedded VICIdial sandbox started at ${url} (not a real call centre); set VICIDIAL_URL to use a real VICIdial`);
+      return url;
+    };
+    closeSandbox = async () => (await started)?.close();
+  } else if (baseUrl === null) {
     // Loaded only when needed: a real deployment never pays for it at start.
     const { startSandbox } = await import("./sandbox/index.js");
     const sb = await startSandbox();
@@ -139,7 +158,8 @@ async function connect(cfg: Config, systems: SystemsFile | null): Promise<Runtim
     closeSandbox = () => sb.close();
   }
   const services = createServices(cfg, baseUrl, {
-    sandbox: sandboxInfo !== null,
+    sandbox: sandboxInfo !== null || startLater !== undefined,
+    startSandbox: startLater,
     logLevel,
     rateLimits: fleet?.rateLimits,
     systemDeps: fleet?.systemDeps,
@@ -263,7 +283,7 @@ async function main(): Promise<void> {
     const dotenvWarnings = loadDotenvFile();
     cfg = loadConfig(process.env);
     cfg.warnings.push(...dotenvWarnings);
-    checkToolSelection(cfg.tools);
+    checkToolSelection(cfg.tools, await toolCatalogue());
     if (process.env[SYSTEMS_FILE_VARIABLE]?.trim()) {
       systems = await loadSystemsFile(process.env, cfg);
       cfg.warnings.push(...systems.warnings);
@@ -288,7 +308,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const rt = await connect(cfg, systems);
+  const rt = await connect(cfg, systems, { lazySandbox: cli.mode === "stdio" && !process.stdin.isTTY });
   if (cli.mode === "config") {
     const { processIo, runConfigCommand } = await import("./entry/configCli.js");
     if (rt.sandboxInfo) process.stderr.write(`(embedded sandbox at ${rt.sandboxInfo.url}: set VICIDIAL_URL to use a real VICIdial)\n`);

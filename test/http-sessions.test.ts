@@ -6,13 +6,12 @@
  * handlers, the two variables, and a graceful stop of the built CLI.
  */
 import { spawn } from "node:child_process";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Services } from "../src/domain/runtime.js";
 import { DEFAULT_SESSION_LIMITS, sessionLimitsFromEnv } from "../src/entry/http.js";
 import { type Authenticator, bearerOf, callerFor } from "../src/entry/httpGate.js";
-import { actorOf } from "../src/server/actor.js";
-import { createServer } from "../src/server/createServer.js";
 import { call, DIST_ENTRY, ROOT, runCli } from "./helpers/harness.js";
 import {
   connectClient,
@@ -174,24 +173,28 @@ describe("a session belongs to the credential that opened it", () => {
     expect((await call(alice.client, "list_campaigns")).isError).toBe(false);
   });
 
-  it("the tool handlers see who is calling as extra.authInfo: token, or anonymous on loopback without one", async () => {
-    const withWhoami = (services: Services): McpServer => {
-      const server = createServer(services);
-      server.registerTool("whoami", { description: "test only" }, async (extra) => ({
-        content: [{ type: "text", text: actorOf(extra) }],
-      }));
-      return server;
-    };
-    for (const [token, actor] of [
-      [TOKEN, "token"],
-      ["", "anonymous"],
-    ] as const) {
-      rig = await startRig({ http: { token, newServer: withWhoami } });
-      const c = await client(token ? { token } : {});
-      expect((await call(c.client, "whoami")).text).toBe(actor);
-      await Promise.all(clients.splice(0).map((x) => x.client.close()));
-      await rig.close();
-      rig = null;
+  it("a change made over HTTP is recorded with who made it: token, or anonymous on loopback without one", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "http-actor-"));
+    try {
+      for (const [token, actor, id] of [
+        [TOKEN, "token", 1],
+        ["", "anonymous", 2],
+      ] as const) {
+        const audit = path.join(dir, `${actor}.jsonl`);
+        rig = await startRig({ http: { token }, env: { VICIDIAL_AUDIT_LOG: audit } });
+        const c = await client(token ? { token } : {});
+        expect((await call(c.client, "disable_alt_url", { campaign_id: "2001", id })).isError).toBe(false);
+        const lines = readFileSync(audit, "utf8")
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l) as { actor: string; result: string });
+        expect(lines.map((l) => l.actor)).toEqual([actor, actor]);
+        await Promise.all(clients.splice(0).map((x) => x.client.close()));
+        await rig.close();
+        rig = null;
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -55,23 +55,23 @@ describe("VICIDIAL_TOOLS", () => {
   const write = ALL_TOOLS.filter((t) => !t.annotations.readOnlyHint).map((t) => t.name);
 
   it("names tools and groups; read and write are the read-only tools and the others", () => {
-    expect(selectTools(null)).toBeNull();
-    expect([...selectTools(["read"])!].sort()).toEqual([...read].sort());
-    expect([...selectTools(["write"])!].sort()).toEqual([...write].sort());
-    expect([...selectTools(["read", "delete_alt_url", " SET_ALT_URL "])!].sort()).toEqual(
+    expect(selectTools(null, ALL_TOOLS)).toBeNull();
+    expect([...selectTools(["read"], ALL_TOOLS)!].sort()).toEqual([...read].sort());
+    expect([...selectTools(["write"], ALL_TOOLS)!].sort()).toEqual([...write].sort());
+    expect([...selectTools(["read", "delete_alt_url", " SET_ALT_URL "], ALL_TOOLS)!].sort()).toEqual(
       [...read, "delete_alt_url", "set_alt_url"].sort(),
     );
   });
 
   it("groups name the tools of deliveries, configuration as code and history, present in this build or not", () => {
-    expect([...selectTools(["deliveries"])!]).toEqual(["list_url_deliveries"]);
-    expect([...selectTools(["config"])!]).toEqual(["export_alt_urls", "plan_alt_urls", "apply_alt_urls"]);
-    expect([...selectTools(["history"])!]).toEqual(["list_changes", "undo_change"]);
-    expect([...selectTools(["undo_change"])!]).toEqual(["undo_change"]);
+    expect([...selectTools(["deliveries"], ALL_TOOLS)!]).toEqual(["list_url_deliveries"]);
+    expect([...selectTools(["config"], ALL_TOOLS)!]).toEqual(["export_alt_urls", "plan_alt_urls", "apply_alt_urls"]);
+    expect([...selectTools(["history"], ALL_TOOLS)!]).toEqual(["list_changes", "undo_change"]);
+    expect([...selectTools(["undo_change"], ALL_TOOLS)!]).toEqual(["undo_change"]);
   });
 
   it("a name that is no tool or group is refused with every valid one", () => {
-    const e = refusal(() => selectTools(["read", "delete_url"]));
+    const e = refusal(() => selectTools(["read", "delete_url"], ALL_TOOLS));
     expect(e.variable).toBe("VICIDIAL_TOOLS");
     expect(e.message).toMatch(/"delete_url" is no tool or group/);
     expect(e.message).toMatch(/Valid groups: read, write, deliveries, config, history\./);

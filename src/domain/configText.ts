@@ -7,8 +7,6 @@ import type { EntryType } from "../shared/model.js";
 import { entryLabel } from "../shared/model.js";
 import type { ApplyResult, Plan, RowChange } from "./configPlan.js";
 
-const MARK: Record<RowChange["action"], string> = { create: "+", update: "~", delete: "-", unchanged: "=" };
-
 const show = (v: unknown) => (Array.isArray(v) ? `[${v.join(" ")}]` : JSON.stringify(v));
 
 function label(e: { system: string; campaign_id: string; entry_type: string; url_type: string }, systems: number): string {

@@ -56,7 +56,11 @@ export interface SystemsSetup {
 export const DEFAULT_SYSTEM = "default";
 
 /** The one system the single-system variables describe, named `default`. */
-export function createServices(config: Config, baseUrl: string, opts: ServiceOptions): Services {
+/**
+ * `baseUrl` UNSTARTED_SANDBOX with `startSandbox`: an embedded sandbox
+ * started by the first call that needs it.
+ */
+export function createServices(config: Config, baseUrl: string, opts: ServiceOptions & Pick<SystemsSetup, "startSandbox">): Services {
   const settings: SystemSettings = {
     name: DEFAULT_SYSTEM,
     baseUrl,
@@ -71,7 +75,7 @@ export function createServices(config: Config, baseUrl: string, opts: ServiceOpt
     allowedUrlHosts: config.allowedUrlHosts,
     sandbox: opts.sandbox,
   };
-  return createSystemsServices(config, { systems: [settings], defaultSystem: DEFAULT_SYSTEM }, opts);
+  return createSystemsServices(config, { systems: [settings], defaultSystem: DEFAULT_SYSTEM, startSandbox: opts.startSandbox }, opts);
 }
 
 export function createSystemsServices(config: Config, setup: SystemsSetup, opts: ServiceOptions): Services {

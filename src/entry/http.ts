@@ -24,7 +24,7 @@ import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { Services } from "../domain/runtime.js";
 import { createServer } from "../server/createServer.js";
 import { planTools } from "../server/toolAvailability.js";
-import { ALL_TOOLS } from "../tools/index.js";
+import { toolCatalogue } from "../server/toolCatalogue.js";
 import { readJsonBody } from "./httpBody.js";
 import { gateCall, sendOutcome } from "./httpCallGate.js";
 import {
@@ -107,7 +107,7 @@ export async function startHttp(services: Services, opts: HttpOptions): Promise<
   const resource = authenticator.resource ?? null;
   void authenticator.warmUp?.();
   // The tools every session offers: the ones a tool call's scope and rate checks apply to.
-  const offered = new Map(planTools(ALL_TOOLS, services).available.map((t) => [t.name, t]));
+  const offered = new Map(planTools(await toolCatalogue(), services).available.map((t) => [t.name, t]));
   const limits: SessionLimits = { ...sessionLimitsFromEnv(process.env), ...opts.sessionLimits };
   const newServer = opts.newServer ?? createServer;
   const sessions = new SessionRegistry({ limits, newServer: () => newServer(services), log: services.log });

@@ -17,17 +17,17 @@
  */
 import type http from "node:http";
 import type { Services } from "../domain/runtime.js";
-import { errorResult } from "../server/registerTool.js";
+import { errorResult } from "../server/runTool.js";
 import { admitCall, grants, heldScopes, insufficientScope, READING_METHODS, SCOPES, scopeNeeded } from "../server/toolAccess.js";
+import type { ToolInfo } from "../server/toolCatalogue.js";
 import type { ErrorPayload } from "../shared/errors.js";
-import type { ToolDefinition } from "../tools/shared/define.js";
 import type { Caller } from "./httpGate.js";
 import type { ProtectedResource } from "./protectedResource.js";
 
 export interface CallGateOptions {
   services: Services;
   /** The tools the server offers, by name (withheld ones are answered in-band with their reason). */
-  tools: ReadonlyMap<string, ToolDefinition>;
+  tools: ReadonlyMap<string, ToolInfo>;
   /** Set with OAuth: names the metadata in the 403 challenge. */
   resource: ProtectedResource | null;
 }

@@ -11,6 +11,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import { ToolError } from "../shared/errors.js";
+import { loadSchemaValidator } from "./schemaValidator.js";
 
 export interface ConfirmationRequest {
   /** The server of this client's session: it holds the capabilities the client declared at initialize. */
@@ -25,6 +26,8 @@ export async function confirmWithPerson({ server, call, message }: ConfirmationR
   const caps = server.server.getClientCapabilities();
   if (!caps?.elicitation) return "not_asked";
   let answer: { action: string; content?: Record<string, unknown> };
+  // The SDK checks the answer against requestedSchema with this validator.
+  await loadSchemaValidator();
   try {
     answer = await server.server.elicitInput(
       {

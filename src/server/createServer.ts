@@ -1,17 +1,16 @@
 /**
  * The server factory: one McpServer with the tools this configuration allows
- * (read-only mode registers no write tool at all; see toolAvailability.ts). Transports live apart
+ * (read-only mode offers no write tool at all; see toolAvailability.ts). Transports live apart
  * (src/index.ts for stdio, src/http.ts for Streamable HTTP).
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Services } from "../domain/runtime.js";
-import { ALL_TOOLS } from "../tools/index.js";
 import { forwardLogsToClient } from "./logForwarding.js";
 import { registerPrompts } from "./prompts.js";
-import { registerTool } from "./registerTool.js";
 import { registerResources } from "./resources.js";
-import { lenientCompletions, useOwnInputValidation } from "./sdkInternals.js";
-import { answerUnavailableTools, planTools } from "./toolAvailability.js";
+import { lazySchemaValidator } from "./schemaValidator.js";
+import { lenientCompletions } from "./sdkInternals.js";
+import { serveTools } from "./toolServing.js";
 
 export const SERVER_NAME = "vicidial-alturl-mcp";
 export const SERVER_VERSION = "0.1.0";
@@ -51,13 +50,14 @@ function instructions(s: Services): string {
 export function createServer(services: Services): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION, title: "VICIdial Alt URLs" },
-    { capabilities: { tools: {}, logging: {}, resources: {}, prompts: {}, completions: {} }, instructions: instructions(services) },
+    {
+      capabilities: { tools: {}, logging: {}, resources: {}, prompts: {}, completions: {} },
+      instructions: instructions(services),
+      jsonSchemaValidator: lazySchemaValidator,
+    },
   );
-  useOwnInputValidation(server);
-  // Withheld tools are not registered, but a call to one still gets its reason and fix.
-  const plan = planTools(ALL_TOOLS, services);
-  for (const tool of plan.available) registerTool(server, services, tool);
-  answerUnavailableTools(server, plan, services);
+  // Withheld tools are not listed, but a call to one still gets its reason and fix.
+  serveTools(server, services);
   forwardLogsToClient(server, services.log, SERVER_NAME);
   registerResources(server, services);
   registerPrompts(server, services);

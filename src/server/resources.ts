@@ -9,7 +9,6 @@ import type { Services } from "../domain/runtime.js";
 import { CREDENTIAL_VARIABLES, VARIABLE_REFERENCE } from "../domain/templateVars.js";
 import { ToolError } from "../shared/errors.js";
 import { type EntryType, entryLabel, URL_TYPES_BY_ENTRY, type UrlType } from "../shared/model.js";
-import { resolveEntry } from "../tools/shared/entry.js";
 
 export const ALT_URLS_TEMPLATE = "vicidial://campaigns/{campaign_id}/alt-urls/{url_type}";
 export const URL_VARIABLES_URI = "vicidial://reference/url-variables";
@@ -153,6 +152,8 @@ function registerEntryTemplate(server: McpServer, s: Services, r: (typeof ENTRY_
             fix: `Use a URI such as ${example}.`,
           });
         }
+        // Loaded with the first read: the tools' shared schemas are not needed before a call.
+        const { resolveEntry } = await import("../tools/shared/entry.js");
         const { sys, entry, warnings } = await resolveEntry(s, { system, campaign_id: id, entry_type: r.type, url_type: type as UrlType });
         const read = await sys.storeFor(entry).list(entry, type as UrlType);
         const body = {

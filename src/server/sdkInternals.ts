@@ -2,23 +2,11 @@
  * Every use of the SDK's internals, in one place. Each function checks that
  * the internal it relies on is still there and throws at start if not;
  * test/sdk-internals.test.ts fails loudly when an SDK update changes them.
+ * The bundle's own use of SDK internals (two libraries left out of its
+ * start-up code) is scripts/sdk-trim.mjs, checked by the same test.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
-
-/**
- * The SDK validates tool arguments itself and answers with a bare text error;
- * we validate in our wrapper instead so the answer carries INVALID_INPUT with
- * the field and the fix. The registered schemas still describe every field in
- * tools/list.
- */
-export function useOwnInputValidation(server: McpServer): void {
-  const target = server as unknown as { validateToolInput?: unknown };
-  if (typeof target.validateToolInput !== "function") {
-    throw new Error("@modelcontextprotocol/sdk no longer has McpServer.validateToolInput; update src/server/sdkInternals.ts");
-  }
-  target.validateToolInput = async (_tool: unknown, args: unknown) => args ?? {};
-}
 
 type Handler = (request: unknown, extra: unknown) => Promise<unknown>;
 

@@ -14,7 +14,7 @@ import type { RateClass } from "../domain/rateLimits.js";
 import { rateLimitedError, retryAfterSeconds } from "../domain/rateLimits.js";
 import type { Services } from "../domain/runtime.js";
 import { ToolError } from "../shared/errors.js";
-import type { ToolDefinition } from "../tools/shared/define.js";
+import type { ToolInfo } from "./toolCatalogue.js";
 
 export const SCOPES = { read: "alturl:read", write: "alturl:write", admin: "alturl:admin" } as const;
 export type AlturlScope = (typeof SCOPES)[keyof typeof SCOPES];
@@ -24,7 +24,7 @@ export const ALL_SCOPES: AlturlScope[] = [SCOPES.read, SCOPES.write, SCOPES.admi
 /** MCP methods that read VICIdial outside tools (resources, completion of ids): they need `alturl:read`. */
 export const READING_METHODS = new Set(["resources/list", "resources/read", "resources/templates/list", "completion/complete"]);
 
-export function scopeNeeded(tool: Pick<ToolDefinition, "annotations">): AlturlScope {
+export function scopeNeeded(tool: Pick<ToolInfo, "annotations">): AlturlScope {
   if (tool.annotations.readOnlyHint) return SCOPES.read;
   return tool.annotations.destructiveHint ? SCOPES.admin : SCOPES.write;
 }
@@ -43,7 +43,7 @@ export function heldScopes(scopes: readonly string[]): string {
 }
 
 /** The in-band answer to a call beyond the token's scopes (the HTTP entry answers 403 before it gets here). */
-export function insufficientScope(tool: ToolDefinition, scopes: readonly string[]): ToolError {
+export function insufficientScope(tool: ToolInfo, scopes: readonly string[]): ToolError {
   const needed = scopeNeeded(tool);
   return new ToolError({
     code: "PERMISSION_DENIED",
@@ -54,7 +54,7 @@ export function insufficientScope(tool: ToolDefinition, scopes: readonly string[
 }
 
 /** The limit a call counts against: none for read-only tools and dry runs (they change nothing). */
-export function rateClassOf(tool: Pick<ToolDefinition, "annotations">, args: unknown): RateClass | null {
+export function rateClassOf(tool: Pick<ToolInfo, "annotations">, args: unknown): RateClass | null {
   if (tool.annotations.readOnlyHint) return null;
   if ((args as { dry_run?: unknown } | null)?.dry_run === true) return null;
   return tool.annotations.destructiveHint ? "destructive" : "write";
@@ -67,7 +67,7 @@ export type Admission = { admitted: true } | { admitted: false; error: ToolError
  * when to retry. The limits unreadable (coordination server away): the
  * write is refused with that error, and retryAfterSeconds is null.
  */
-export async function admitCall(opts: { services: Services; tool: ToolDefinition; args: unknown; actor: string }): Promise<Admission> {
+export async function admitCall(opts: { services: Services; tool: ToolInfo; args: unknown; actor: string }): Promise<Admission> {
   const cls = rateClassOf(opts.tool, opts.args);
   if (cls === null) return { admitted: true };
   try {

@@ -5,22 +5,12 @@
  * can act on: the reason's own code and fix in the contract's error shape,
  * not the SDK's bare "Tool ... not found". Each rule is one reason: read-only
  * mode, then the tool selection (VICIDIAL_TOOLS, toolSelection.ts).
- * A name no tool has answers with the names there are.
- *
- * Per caller, on top (toolAccess.ts): an OAuth token sees in tools/list only
- * the tools its scopes grant, a call beyond them is PERMISSION_DENIED (over
- * HTTP the entry answers 403 first), and a write over the caller's rate limit
- * is RATE_LIMITED (over HTTP the entry answers 429 first). Nothing is sent to
- * VICIdial for any of these.
+ * A name no tool has answers with the names there are (toolServing.ts
+ * answers both). Nothing is sent to VICIdial for any of these.
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { DEFAULT_SYSTEM, type Services } from "../domain/runtime.js";
 import { type ErrorCode, ToolError } from "../shared/errors.js";
-import type { ToolDefinition } from "../tools/shared/define.js";
-import { actorOf, admittedOf, scopesOf } from "./actor.js";
-import { errorResult } from "./registerTool.js";
-import { wrapRequestHandler } from "./sdkInternals.js";
-import { admitCall, grants, insufficientScope, scopeNeeded } from "./toolAccess.js";
+import type { ToolInfo } from "./toolCatalogue.js";
 import { toolSelectionRule } from "./toolSelection.js";
 
 /** Why one tool is not offered: the error a call to it answers with. */
@@ -31,11 +21,11 @@ export interface Unavailable {
   fix: string;
 }
 
-/** One reason a tool may be withheld: null when this rule lets the tool through. */
-export type AvailabilityRule = (tool: ToolDefinition, services: Services) => Unavailable | null;
+/** One reason a tool may be withheld: null when this rule lets the tool through. `tools`: every tool of this build. */
+export type AvailabilityRule = (tool: ToolInfo, ctx: { services: Services; tools: readonly ToolInfo[] }) => Unavailable | null;
 
 /** Write tools are withheld only when no system can write; a read-only system among writable ones refuses each call (READ_ONLY). */
-export const readOnlyRule: AvailabilityRule = (tool, services) => {
+export const readOnlyRule: AvailabilityRule = (tool, { services }) => {
   if (!tool.write) return null;
   const names = services.systems.names;
   if (!names.every((n) => services.systems.settings(n)?.readOnly)) return null;
@@ -59,16 +49,20 @@ export const readOnlyRule: AvailabilityRule = (tool, services) => {
 
 export const AVAILABILITY_RULES: AvailabilityRule[] = [readOnlyRule, toolSelectionRule];
 
-export interface ToolPlan {
-  available: ToolDefinition[];
+export interface ToolPlan<T extends ToolInfo = ToolInfo> {
+  available: T[];
   /** Tool name -> why it is not offered (the first rule that withholds it). */
   unavailable: Map<string, Unavailable>;
 }
 
-export function planTools(tools: ToolDefinition[], services: Services, rules: AvailabilityRule[] = AVAILABILITY_RULES): ToolPlan {
-  const plan: ToolPlan = { available: [], unavailable: new Map() };
+export function planTools<T extends ToolInfo>(
+  tools: readonly T[],
+  services: Services,
+  rules: AvailabilityRule[] = AVAILABILITY_RULES,
+): ToolPlan<T> {
+  const plan: ToolPlan<T> = { available: [], unavailable: new Map() };
   for (const tool of tools) {
-    const reason = rules.reduce<Unavailable | null>((found, rule) => found ?? rule(tool, services), null);
+    const reason = rules.reduce<Unavailable | null>((found, rule) => found ?? rule(tool, { services, tools }), null);
     if (reason) plan.unavailable.set(tool.name, reason);
     else plan.available.push(tool);
   }
@@ -86,7 +80,7 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-function unknownTool(name: string, available: string[]): ToolError {
+export function unknownTool(name: string, available: string[]): ToolError {
   const near = available.filter((n) => distance(n, name) <= 3).sort((x, y) => distance(x, name) - distance(y, name))[0];
   return new ToolError({
     code: "INVALID_INPUT",
@@ -94,52 +88,5 @@ function unknownTool(name: string, available: string[]): ToolError {
     message: `Unknown tool "${name}".${near ? ` Did you mean ${near}?` : ""}`,
     cause: `This server has no tool named "${name}"; nothing was sent to VICIdial.`,
     fix: `Call one of this server's tools: ${available.join(", ")}.`,
-  });
-}
-
-type Extra = Parameters<typeof actorOf>[0];
-
-/**
- * Answer tools/call for a withheld or unknown name before the SDK's "not
- * found", and a call beyond the caller's scopes or rate limit before its
- * handler; every other call passes through. tools/list shows a scoped caller
- * only the tools its scopes grant.
- */
-export function answerUnavailableTools(server: McpServer, plan: ToolPlan, services: Services): void {
-  const available = plan.available.map((t) => t.name);
-  const byName = new Map(plan.available.map((t) => [t.name, t]));
-  const stillAvailable = ` Meanwhile these tools work: ${available.join(", ")}.`;
-  const answer = (error: ToolError) => services.redactor.value(errorResult(error.toPayload(), { sandbox: services.sandbox }));
-  wrapRequestHandler(server, "tools/list", (original) => async (request, extra) => {
-    const scopes = scopesOf(extra as Extra);
-    const out = (await original(request, extra)) as { tools: { name: string }[] };
-    if (scopes === null) return out;
-    return { ...out, tools: out.tools.filter((t) => byName.has(t.name) && grants(scopes, scopeNeeded(byName.get(t.name)!))) };
-  });
-  wrapRequestHandler(server, "tools/call", (original) => async (request, extra) => {
-    const params = (request as { params?: { name?: unknown; arguments?: unknown } }).params;
-    const name = params?.name;
-    const tool = typeof name === "string" ? byName.get(name) : undefined;
-    if (tool) {
-      const scopes = scopesOf(extra as Extra);
-      if (scopes !== null && !grants(scopes, scopeNeeded(tool))) return answer(insufficientScope(tool, scopes));
-      if (!admittedOf(extra as Extra)) {
-        const admission = await admitCall({ services, tool, args: params?.arguments, actor: actorOf(extra as Extra) });
-        if (!admission.admitted) return answer(admission.error);
-      }
-      return original(request, extra);
-    }
-    if (typeof name !== "string") return original(request, extra);
-    const reason = plan.unavailable.get(name);
-    if (reason) return answer(new ToolError({ ...reason, fix: reason.fix + stillAvailable }));
-    // Not ours: the SDK may still know it (a tool registered after ours); only its "not found" is replaced.
-    try {
-      const out = (await original(request, extra)) as { isError?: boolean; content?: { text?: string }[] };
-      if (out?.isError && /Tool \S+ not found/.test(out.content?.[0]?.text ?? "")) return answer(unknownTool(name, available));
-      return out;
-    } catch (err) {
-      if (/not found/.test((err as Error)?.message ?? "")) return answer(unknownTool(name, available));
-      throw err;
-    }
   });
 }

@@ -12,11 +12,10 @@
  */
 import { ConfigError } from "../config/env.js";
 import type { Services } from "../domain/runtime.js";
-import { ALL_TOOLS } from "../tools/index.js";
-import type { ToolDefinition } from "../tools/shared/define.js";
 import type { AvailabilityRule } from "./toolAvailability.js";
+import type { ToolInfo } from "./toolCatalogue.js";
 
-type Members = (tools: readonly ToolDefinition[]) => string[];
+type Members = (tools: readonly ToolInfo[]) => string[];
 
 export const TOOL_GROUPS: Record<string, Members> = {
   /** Every read-only tool. */
@@ -29,7 +28,7 @@ export const TOOL_GROUPS: Record<string, Members> = {
 };
 
 /** Every name VICIDIAL_TOOLS accepts: the groups, the tools, and the tools the groups name. */
-function validNames(tools: readonly ToolDefinition[]): { groups: string[]; tools: string[] } {
+function validNames(tools: readonly ToolInfo[]): { groups: string[]; tools: string[] } {
   const named = Object.values(TOOL_GROUPS).flatMap((members) => members(tools));
   return { groups: Object.keys(TOOL_GROUPS), tools: [...new Set([...tools.map((t) => t.name), ...named])] };
 }
@@ -38,7 +37,7 @@ function validNames(tools: readonly ToolDefinition[]): { groups: string[]; tools
  * The tool names a VICIDIAL_TOOLS list selects (null: no list, every tool).
  * Throws a ConfigError naming the first unknown entry and listing the valid ones.
  */
-export function selectTools(selection: readonly string[] | null, tools: readonly ToolDefinition[] = ALL_TOOLS): Set<string> | null {
+export function selectTools(selection: readonly string[] | null, tools: readonly ToolInfo[]): Set<string> | null {
   if (selection === null) return null;
   const valid = validNames(tools);
   const chosen = new Set<string>();
@@ -62,37 +61,37 @@ export function selectTools(selection: readonly string[] | null, tools: readonly
  * tool of this version selected (a list of tools this version does not have
  * yet would start a server that offers nothing).
  */
-export function checkToolSelection(selection: readonly string[] | null): void {
-  const chosen = selectTools(selection);
-  if (chosen === null || ALL_TOOLS.some((t) => chosen.has(t.name))) return;
+export function checkToolSelection(selection: readonly string[] | null, tools: readonly ToolInfo[]): void {
+  const chosen = selectTools(selection, tools);
+  if (chosen === null || tools.some((t) => chosen.has(t.name))) return;
   throw new ConfigError(
     "VICIDIAL_TOOLS",
-    `selects no tool this version has (${[...chosen].join(", ")}). Tools of this version: ${ALL_TOOLS.map((t) => t.name).join(", ")}.`,
+    `selects no tool this version has (${[...chosen].join(", ")}). Tools of this version: ${tools.map((t) => t.name).join(", ")}.`,
   );
 }
 
 const selections = new WeakMap<object, Set<string> | null>();
 
-function selectionOf(services: Services): Set<string> | null {
-  if (!selections.has(services.config)) selections.set(services.config, selectTools(services.config.tools));
+function selectionOf(services: Services, tools: readonly ToolInfo[]): Set<string> | null {
+  if (!selections.has(services.config)) selections.set(services.config, selectTools(services.config.tools, tools));
   return selections.get(services.config) ?? null;
 }
 
-export const toolSelectionRule: AvailabilityRule = (tool, services) => {
-  const selected = selectionOf(services);
+export const toolSelectionRule: AvailabilityRule = (tool, { services, tools }) => {
+  const selected = selectionOf(services, tools);
   if (selected === null || selected.has(tool.name)) return null;
   const list = services.config.tools?.join(",") ?? "";
   return {
     code: "PERMISSION_DENIED",
     message: `${tool.name} is not available on this server: VICIDIAL_TOOLS does not select it.`,
     cause: `Whoever runs this server chose the tools it offers (VICIDIAL_TOOLS=${list}); ${tool.name} is not among them, so nothing was sent to VICIdial.`,
-    fix: `Use one of the tools this server offers, or ask whoever runs it to add ${tool.name} (or a group holding it: ${groupsOf(tool)}) to VICIDIAL_TOOLS and restart it.`,
+    fix: `Use one of the tools this server offers, or ask whoever runs it to add ${tool.name} (or a group holding it: ${groupsOf(tool, tools)}) to VICIDIAL_TOOLS and restart it.`,
   };
 };
 
-function groupsOf(tool: ToolDefinition): string {
+function groupsOf(tool: ToolInfo, tools: readonly ToolInfo[]): string {
   return Object.entries(TOOL_GROUPS)
-    .filter(([, members]) => members(ALL_TOOLS).includes(tool.name))
+    .filter(([, members]) => members(tools).includes(tool.name))
     .map(([g]) => g)
     .join(" or ");
 }

@@ -1,7 +1,7 @@
 /**
  * A tool is one declarative definition: name, description for a colleague
  * who has never seen VICIdial, input and output schema, all four annotation
- * hints, and a handler. The server layer registers it (src/server/registerTool.ts);
+ * hints, and a handler. The server layer lists and runs it (src/server/toolServing.ts, runTool.ts);
  * a handler sees only its ToolContext, never the SDK.
  */
 import { z } from "zod";

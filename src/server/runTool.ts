@@ -1,20 +1,20 @@
 /**
- * Registers a tool definition with the SDK. The wrapper validates arguments
- * itself (not the SDK) so bad input gets INVALID_INPUT naming the field and
- * the fix; every result has structuredContent plus a short text; every failure
+ * Runs one tool call. We validate arguments ourselves (the SDK does not see
+ * the zod schemas) so bad input gets INVALID_INPUT naming the field and the
+ * fix; every result has structuredContent plus a short text; every failure
  * has the contract's error shape; secrets are masked on the way out.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { Services } from "../domain/runtime.js";
 import { type ErrorPayload, ToolError } from "../shared/errors.js";
-import { fullOutputSchema, type ToolContext, type ToolDefinition } from "../tools/shared/define.js";
+import type { ToolContext, ToolDefinition } from "../tools/shared/define.js";
 import { actorOf } from "./actor.js";
 import { confirmWithPerson } from "./confirm.js";
 
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 function toolContext(server: McpServer, services: Services, extra: Extra, tool: string): ToolContext {
   return {
@@ -103,66 +103,76 @@ function systemNamed(services: Services, def: ToolDefinition, args: Record<strin
   return name !== null && services.systems.has(name) ? name : undefined;
 }
 
-export function registerTool(server: McpServer, services: Services, def: ToolDefinition): void {
-  const validator = z.strictObject(def.inputSchema);
-  server.registerTool(
-    def.name,
-    {
-      title: def.title,
-      description: def.description,
-      inputSchema: def.inputSchema,
-      outputSchema: fullOutputSchema(def.outputSchema),
-      annotations: { title: def.title, ...def.annotations },
-    },
-    async (args: unknown, extra: Extra) => {
-      const raw = (typeof args === "object" && args !== null ? args : {}) as Record<string, unknown>;
-      let system = systemNamed(services, def, raw);
-      try {
-        const parsed = validator.safeParse(args ?? {});
-        if (!parsed.success) {
-          // An unknown argument (often a tutorial's name) explains the rest: report it first.
-          const issues = parsed.error.issues;
-          throw describeIssue(issues.find((i) => i.code === "unrecognized_keys") ?? issues[0]!);
-        }
-        const data = parsed.data as Record<string, unknown>;
-        system = systemNamed(services, def, data);
-        // A write names one system: resolved (INVALID_INPUT listing the names) and refused when read-only, before anything is sent.
-        if (def.write) {
-          const named = systemArgument(def, data);
-          services.systems.get(services.systems.resolve(named.name as string | undefined, named.field))!.assertWritable(def.name);
-        }
-        const out = await def.handler(data as never, toolContext(server, services, extra, def.name));
-        // A handler may name the system itself, or `system: null` for a result about several.
-        const { system: own, ...rest } = out.structured;
-        if (own !== undefined) system = typeof own === "string" ? own : undefined;
-        const sandbox =
-          own === null ? services.systems.names.every((n) => services.systems.settings(n)?.sandbox) : services.sandboxFor(system);
-        const structured = services.redactor.value({ sandbox, ...(system !== undefined ? { system } : {}), ...rest });
-        const text = services.redactor.text(sandbox ? `${out.text}\n(sandbox: not a real VICIdial)` : out.text);
-        return { content: [{ type: "text" as const, text }], structuredContent: structured };
-      } catch (err) {
-        const payload =
-          err instanceof ToolError
-            ? err.toPayload()
-            : new ToolError({
-                code: "UNEXPECTED_RESPONSE",
-                message: `Internal error in ${def.name}: ${(err as Error)?.message ?? String(err)}`,
-                cause: "The server met a situation it does not handle. Nothing further was sent to VICIdial.",
-                fix: "Call list_alt_urls to see the current state; report this message to the server's maintainers.",
-              }).toPayload();
-        if (!(err instanceof ToolError)) services.log.error(`${def.name}: ${(err as Error)?.stack ?? String(err)}`);
-        // With several systems, an error says which one it is about.
-        if (system !== undefined && services.systems.size > 1 && !payload.message.includes(`"${system}"`)) {
-          payload.message = `System "${system}": ${payload.message}`;
-        }
-        return services.redactor.value(
-          errorResult(payload, {
-            sandbox: services.sandboxFor(system),
-            system,
-            details: err instanceof ToolError ? err.details : undefined,
-          }),
-        );
-      }
-    },
-  );
+/**
+ * One tools/call of a tool this server offers: our own argument check, the
+ * handler, the result (structuredContent plus a short text) or the error in
+ * the contract's shape, secrets masked on the way out. Never throws.
+ */
+export async function runTool(opts: {
+  server: McpServer;
+  services: Services;
+  def: ToolDefinition;
+  args: unknown;
+  extra: Extra;
+}): Promise<CallToolResult> {
+  const { server, services, def, args, extra } = opts;
+  const raw = (typeof args === "object" && args !== null ? args : {}) as Record<string, unknown>;
+  let system = systemNamed(services, def, raw);
+  try {
+    const parsed = inputValidator(def).safeParse(args ?? {});
+    if (!parsed.success) {
+      // An unknown argument (often a tutorial's name) explains the rest: report it first.
+      const issues = parsed.error.issues;
+      throw describeIssue(issues.find((i) => i.code === "unrecognized_keys") ?? issues[0]!);
+    }
+    const data = parsed.data as Record<string, unknown>;
+    system = systemNamed(services, def, data);
+    // A write names one system: resolved (INVALID_INPUT listing the names) and refused when read-only, before anything is sent.
+    if (def.write) {
+      const named = systemArgument(def, data);
+      services.systems.get(services.systems.resolve(named.name as string | undefined, named.field))!.assertWritable(def.name);
+    }
+    const out = await def.handler(data as never, toolContext(server, services, extra, def.name));
+    // A handler may name the system itself, or `system: null` for a result about several.
+    const { system: own, ...rest } = out.structured;
+    if (own !== undefined) system = typeof own === "string" ? own : undefined;
+    const sandbox = own === null ? services.systems.names.every((n) => services.systems.settings(n)?.sandbox) : services.sandboxFor(system);
+    const structured = services.redactor.value({ sandbox, ...(system !== undefined ? { system } : {}), ...rest });
+    const text = services.redactor.text(sandbox ? `${out.text}\n(sandbox: not a real VICIdial)` : out.text);
+    return { content: [{ type: "text" as const, text }], structuredContent: structured };
+  } catch (err) {
+    const payload =
+      err instanceof ToolError
+        ? err.toPayload()
+        : new ToolError({
+            code: "UNEXPECTED_RESPONSE",
+            message: `Internal error in ${def.name}: ${(err as Error)?.message ?? String(err)}`,
+            cause: "The server met a situation it does not handle. Nothing further was sent to VICIdial.",
+            fix: "Call list_alt_urls to see the current state; report this message to the server's maintainers.",
+          }).toPayload();
+    if (!(err instanceof ToolError)) services.log.error(`${def.name}: ${(err as Error)?.stack ?? String(err)}`);
+    // With several systems, an error says which one it is about.
+    if (system !== undefined && services.systems.size > 1 && !payload.message.includes(`"${system}"`)) {
+      payload.message = `System "${system}": ${payload.message}`;
+    }
+    return services.redactor.value(
+      errorResult(payload, {
+        sandbox: services.sandboxFor(system),
+        system,
+        details: err instanceof ToolError ? err.details : undefined,
+      }),
+    );
+  }
+}
+
+/** Each tool's argument check, built on its first call (most tools are never called in a session). */
+const validators = new WeakMap<ToolDefinition, z.ZodType>();
+
+function inputValidator(def: ToolDefinition): z.ZodType {
+  let v = validators.get(def);
+  if (!v) {
+    v = z.strictObject(def.inputSchema);
+    validators.set(def, v);
+  }
+  return v;
 }
