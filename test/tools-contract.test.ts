@@ -112,6 +112,10 @@ describe("every tool", () => {
     await expect(JSON.stringify(view, null, 2) + "\n").toMatchFileSnapshot(`./__snapshots__/tools/${name}.json`);
   });
 
+  it("tools/list serves exactly each tool's listing, so the snapshots are what clients get", () => {
+    for (const def of ALL_TOOLS) expect(tools.find((t) => t.name === def.name)).toEqual(toolOf(listingOf(def)));
+  });
+
   it("every tool has its own test file and schema snapshot file", () => {
     const testDir = path.dirname(fileURLToPath(import.meta.url));
     const missing = ALL_TOOLS.flatMap((t) => [
