@@ -25,21 +25,32 @@ export const SHAPE_NAME_KEY = "x-shape-name";
 
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** JSON with object keys sorted: the same shape gives the same text wherever it was written. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (isObject(v))
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
-      .join(",")}}`;
-  return JSON.stringify(v);
+/**
+ * JSON with object keys sorted: the same shape gives the same text wherever
+ * it was written. `seen` keeps each object's text for one pass over an
+ * unchanging tree, so a subtree is written out once, not once per ancestor.
+ */
+function canonical(v: unknown, seen?: WeakMap<object, string>): string {
+  if (typeof v !== "object" || v === null) return JSON.stringify(v);
+  const known = seen?.get(v);
+  if (known !== undefined) return known;
+  const text = Array.isArray(v)
+    ? `[${v.map((x) => canonical(x, seen)).join(",")}]`
+    : `{${Object.keys(v)
+        .sort()
+        .map((k) => `${JSON.stringify(k)}:${canonical((v as Json)[k], seen)}`)
+        .join(",")}}`;
+  seen?.set(v, text);
+  return text;
 }
 
 /** What makes an object shape the same shape: everything but what its usage says about it. */
-function shapeKey(node: Json): string {
+function shapeKey(node: Json, seen: WeakMap<object, string>): string {
   const { description: _d, [SHAPE_NAME_KEY]: _n, ...body } = node;
-  return canonical(body);
+  return `{${Object.keys(body)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonical(body[k], seen)}`)
+    .join(",")}}`;
 }
 
 interface Occurrence {
@@ -53,6 +64,7 @@ interface Occurrence {
 /** Every object shape (a schema with `properties`) below the root, definitions included. */
 function shapesIn(root: Json): Map<string, Occurrence[]> {
   const found = new Map<string, Occurrence[]>();
+  const seen = new WeakMap<object, string>();
   const visit = (holder: Json | unknown[], at: string | number, node: unknown, hint: string) => {
     if (Array.isArray(node)) {
       for (const [i, v] of node.entries()) visit(node, i, v, hint);
@@ -60,7 +72,7 @@ function shapesIn(root: Json): Map<string, Occurrence[]> {
     }
     if (!isObject(node)) return;
     if (isObject(node.properties) && node !== root) {
-      const key = shapeKey(node);
+      const key = shapeKey(node, seen);
       const list = found.get(key) ?? [];
       list.push({ holder, at, node, hint });
       found.set(key, list);
