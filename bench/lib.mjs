@@ -197,3 +197,51 @@ export function packagesLoadedAtStart(entry) {
   visit(entry);
   return [...packages].sort();
 }
+
+/**
+ * What an SDK client waits: the SDK's Client over StdioClientTransport,
+ * spawn -> initialize -> listTools (which compiles every output schema), in
+ * ms; the server is closed afterwards. A new Client each time, so each run
+ * compiles the schemas afresh, as a client does.
+ */
+export async function sdkClientStart(args, env = {}) {
+  const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
+  const { StdioClientTransport } = await import("@modelcontextprotocol/sdk/client/stdio.js");
+  const t0 = nowMs();
+  const client = new Client({ name: "bench", version: "1.0.0" });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args,
+    env: { ...BASE_ENV, ...env },
+    cwd: ROOT,
+    stderr: "ignore",
+  });
+  await client.connect(transport);
+  await client.listTools();
+  const ms = nowMs() - t0;
+  await client.close();
+  return ms;
+}
+
+/** How long the SDK client's validator takes to compile these tools' output schemas, in ms (this process). */
+export async function outputSchemaCompileMs(tools) {
+  const { AjvJsonSchemaValidator } = await import("@modelcontextprotocol/sdk/validation/ajv");
+  const t0 = nowMs();
+  const validator = new AjvJsonSchemaValidator();
+  for (const t of tools) if (t.outputSchema) validator.getValidator(t.outputSchema);
+  return nowMs() - t0;
+}
+
+/** The same compile in a fresh process (nothing of ajv warmed up yet, as in a client that just started), in ms. */
+export function freshOutputSchemaCompileMs(toolsFile) {
+  const code = [
+    'import { readFileSync } from "node:fs";',
+    'import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";',
+    `const tools = JSON.parse(readFileSync(${JSON.stringify(toolsFile)}, "utf8"));`,
+    "const v = new AjvJsonSchemaValidator();",
+    "const t0 = performance.now();",
+    "for (const t of tools) if (t.outputSchema) v.getValidator(t.outputSchema);",
+    "process.stdout.write(String(performance.now() - t0));",
+  ].join("\n");
+  return Number(execFileSync(process.execPath, ["--input-type=module", "-e", code], { cwd: ROOT, env: BASE_ENV }).toString());
+}

@@ -16,7 +16,7 @@ import { createServer } from "../src/server/createServer.js";
 import { call, type InProcess, inProcess } from "./helpers/harness.js";
 
 interface Schema {
-  type?: string;
+  type?: string | string[];
   enum?: unknown[];
   const?: unknown;
   maxLength?: number;
@@ -29,11 +29,14 @@ interface Schema {
   propertyNames?: Schema;
 }
 
+/** Whether a schema admits a JSON type (`type` is one name or, merged from a union, a list). */
+const admits = (s: Schema, type: string) => [s.type].flat().includes(type);
+
 /** Every string or array in a schema without a maximum, by its path. */
 function unbounded(s: Schema, at: string, out: string[] = []): string[] {
-  if (s.type === "string" && s.maxLength === undefined && s.enum === undefined && s.const === undefined) out.push(at);
-  if (s.type === "array" && s.maxItems === undefined) out.push(`${at}[]`);
-  if (s.type === "object" && s.additionalProperties && s.maxProperties === undefined) out.push(`${at}{}`);
+  if (admits(s, "string") && s.maxLength === undefined && s.enum === undefined && s.const === undefined) out.push(at);
+  if (admits(s, "array") && s.maxItems === undefined) out.push(`${at}[]`);
+  if (admits(s, "object") && s.additionalProperties && s.maxProperties === undefined) out.push(`${at}{}`);
   for (const [i, x] of (s.anyOf ?? []).entries()) unbounded(x, `${at}|${i}`, out);
   if (s.items) unbounded(s.items, `${at}[]`, out);
   for (const [k, x] of Object.entries(s.properties ?? {})) unbounded(x, `${at}.${k}`, out);
@@ -106,7 +109,7 @@ describe("item 19: ids sent as numbers", () => {
       for (const [name, p] of Object.entries(props)) {
         const s = name === "to_campaign_ids" || name === "lists" ? p.items! : p;
         if (!ID_FIELDS.includes(name) && name !== "to_campaign_ids" && name !== "lists") continue;
-        if (!(s.anyOf ?? [s]).some((x) => x.type === "integer" || x.type === "number")) refused.push(`${t.name}.${name}`);
+        if (!(s.anyOf ?? [s]).some((x) => admits(x, "integer") || admits(x, "number"))) refused.push(`${t.name}.${name}`);
       }
     }
     expect(refused).toEqual([]);

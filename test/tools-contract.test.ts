@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listingOf, toolOf } from "../src/server/toolListing.js";
 import { ALL_TOOLS } from "../src/tools/index.js";
 import { type InProcess, inProcess } from "./helpers/harness.js";
 
@@ -97,8 +98,9 @@ describe("every tool", () => {
     }
   });
 
+  // The listing tools/list is built from (src/server/toolListing.ts): compacted schemas, shared shapes under definitions.
   it.each(ALL_TOOLS.map((t) => t.name))("%s matches its checked-in schema snapshot", async (name) => {
-    const t = tools.find((x) => x.name === name)!;
+    const t = toolOf(listingOf(ALL_TOOLS.find((x) => x.name === name)!));
     const view = {
       name: t.name,
       title: t.title,
@@ -108,6 +110,10 @@ describe("every tool", () => {
       outputSchema: t.outputSchema,
     };
     await expect(JSON.stringify(view, null, 2) + "\n").toMatchFileSnapshot(`./__snapshots__/tools/${name}.json`);
+  });
+
+  it("tools/list serves exactly each tool's listing, so the snapshots are what clients get", () => {
+    for (const def of ALL_TOOLS) expect(tools.find((t) => t.name === def.name)).toEqual(toolOf(listingOf(def)));
   });
 
   it("every tool has its own test file and schema snapshot file", () => {

@@ -7,6 +7,8 @@
  */
 import { z } from "zod";
 import { fullOutputSchema, type ToolAnnotations, type ToolDefinition } from "../tools/shared/define.js";
+import { shapeNames } from "../tools/shared/shapeNames.js";
+import { compactSchema, SHAPE_NAME_KEY } from "./schemaCompaction.js";
 
 export interface ToolListing {
   name: string;
@@ -21,9 +23,21 @@ export interface ToolListing {
   write: boolean;
 }
 
-/** JSON Schema of a zod object shape, as the SDK renders it (draft-07; inputs as accepted, outputs as produced). */
-function jsonSchemaOf(shape: z.ZodRawShape, io: "input" | "output"): Record<string, unknown> {
-  return z.toJSONSchema(z.object(shape), { target: "draft-7", io }) as Record<string, unknown>;
+/**
+ * JSON Schema of a zod object shape (draft-07; inputs as accepted, outputs as
+ * produced), as zod renders it, then said with less (schemaCompaction.ts):
+ * shared shapes under `definitions`, no union a validator must try.
+ */
+export function jsonSchemaOf(shape: z.ZodRawShape, io: "input" | "output"): Record<string, unknown> {
+  const rendered = z.toJSONSchema(z.object(shape), {
+    target: "draft-7",
+    io,
+    override: ({ zodSchema, jsonSchema }) => {
+      const name = shapeNames.get(zodSchema)?.name;
+      if (name !== undefined) (jsonSchema as Record<string, unknown>)[SHAPE_NAME_KEY] = name;
+    },
+  });
+  return compactSchema(rendered as Record<string, unknown>);
 }
 
 export function listingOf(def: ToolDefinition): ToolListing {

@@ -2,20 +2,27 @@ import { z } from "zod";
 import { allChecks, checkSystems, systemsReportText } from "../domain/systemsCheck.js";
 import { defineTool } from "./shared/define.js";
 import { systemArg } from "./shared/schemas.js";
+import { named } from "./shared/shapeNames.js";
 
-const checkSchema = z.object({
-  system: z.string().optional().describe("The system this check is about (when several were checked)"),
-  name: z.string().describe("What was checked"),
-  ok: z.boolean().describe("Passed"),
-  detail: z.string().describe("What was found"),
-  fix: z.string().optional().describe("How to fix it"),
-});
+const checkSchema = named(
+  "check",
+  z.object({
+    system: z.string().optional().describe("The system this check is about (when several were checked)"),
+    name: z.string().describe("What was checked"),
+    ok: z.boolean().describe("Passed"),
+    detail: z.string().describe("What was found"),
+    fix: z.string().optional().describe("How to fix it"),
+  }),
+);
 
 const altModeSchema = z.array(
-  z.object({
-    campaign_id: z.string().describe("Campaign"),
-    alt: z.boolean().nullable().describe("Dispo URL in ALT mode; null when it could not be told"),
-  }),
+  named(
+    "campaign_alt_mode",
+    z.object({
+      campaign_id: z.string().describe("Campaign"),
+      alt: z.boolean().nullable().describe("Dispo URL in ALT mode; null when it could not be told"),
+    }),
+  ),
 );
 
 export const checkConnection = defineTool({

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { Services } from "../../domain/runtime.js";
 import { ERROR_CODES } from "../../shared/errors.js";
+import { named } from "./shapeNames.js";
 
 export interface ToolAnnotations {
   readOnlyHint: boolean;
@@ -58,15 +59,18 @@ export function defineTool<S extends z.ZodRawShape>(def: ToolDefinition<S>): Too
   return def;
 }
 
-export const errorSchema = z.object({
-  code: z.enum(ERROR_CODES).describe("Stable error code"),
-  message: z.string().describe("What happened"),
-  cause: z.string().describe("Why, in the administrator's words"),
-  fix: z.string().describe("What to do about it"),
-  retryable: z.boolean().describe("True only when calling again may succeed"),
-  vicidial_response: z.string().nullable().describe("VICIdial's own answer, secrets removed"),
-  field: z.string().optional().describe("For INVALID_INPUT: the argument at fault"),
-});
+export const errorSchema = named(
+  "error",
+  z.object({
+    code: z.enum(ERROR_CODES).describe("Stable error code"),
+    message: z.string().describe("What happened"),
+    cause: z.string().describe("Why, in the administrator's words"),
+    fix: z.string().describe("What to do about it"),
+    retryable: z.boolean().describe("True only when calling again may succeed"),
+    vicidial_response: z.string().nullable().describe("VICIdial's own answer, secrets removed"),
+    field: z.string().optional().describe("For INVALID_INPUT: the argument at fault"),
+  }),
+);
 
 /** Every output admits the error shape (clients validate even when isError is true). */
 export function fullOutputSchema(shape: z.ZodRawShape): z.ZodRawShape {

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { ENTRY_TYPES, URL_TYPES } from "../../shared/model.js";
+import { named } from "./shapeNames.js";
 
 /** Longest id VICIdial stores (campaign_id is varchar(20); list ids up to 19 digits). */
 export const ID_MAX = 20;
@@ -87,30 +88,39 @@ export function idText(v: string | number): string {
   return typeof v === "number" ? String(v) : v;
 }
 
-export const altUrlSchema = z.object({
-  id: z.number().describe("Alt URL id (unique across the VICIdial system)"),
-  campaign_id: z.string().describe("Campaign, in-group or list id as VICIdial spells it"),
-  url_type: z.enum(URL_TYPES).describe("dispo, start, noagent or addlead"),
-  entry_type: z.enum(ENTRY_TYPES).describe("campaign, ingroup or list"),
-  active: z.boolean().describe("Only active rows fire"),
-  rank: z.number().describe("Rows fire in ascending rank"),
-  statuses: z.array(z.string()).describe('Disposition codes that fire it, or ["---ALL---"]'),
-  all_statuses: z.boolean().describe("True when statuses holds ---ALL---"),
-  description: z.string().describe("Free text"),
-  lists: z.array(z.string()).describe("List ids it is limited to; empty means every list"),
-  min_call_length: z.number().describe("Minimum talk time in seconds"),
-  url: z.string().describe("The URL VICIdial fetches, template variables --A--name--B-- included"),
-});
+export const altUrlSchema = named(
+  "alt_url",
+  z.object({
+    id: z.number().describe("Alt URL id (unique across the VICIdial system)"),
+    campaign_id: z.string().describe("Campaign, in-group or list id as VICIdial spells it"),
+    url_type: z.enum(URL_TYPES).describe("dispo, start, noagent or addlead"),
+    entry_type: z.enum(ENTRY_TYPES).describe("campaign, ingroup or list"),
+    active: z.boolean().describe("Only active rows fire"),
+    rank: z.number().describe("Rows fire in ascending rank"),
+    statuses: z.array(z.string()).describe('Disposition codes that fire it, or ["---ALL---"]'),
+    all_statuses: z.boolean().describe("True when statuses holds ---ALL---"),
+    description: z.string().describe("Free text"),
+    lists: z.array(z.string()).describe("List ids it is limited to; empty means every list"),
+    min_call_length: z.number().describe("Minimum talk time in seconds"),
+    url: z.string().describe("The URL VICIdial fetches, template variables --A--name--B-- included"),
+  }),
+);
 
-export const plannedRequestSchema = z.object({
-  method: z.literal("GET").describe("HTTP method"),
-  endpoint: z.string().describe("Path under the VICIdial web root"),
-  params: z.record(z.string(), z.string()).describe("Fields as sent (password masked)"),
-  url: z.string().describe("The full request URL, password masked"),
-});
+export const plannedRequestSchema = named(
+  "request",
+  z.object({
+    method: z.literal("GET").describe("HTTP method"),
+    endpoint: z.string().describe("Path under the VICIdial web root"),
+    params: z.record(z.string(), z.string()).describe("Fields as sent (password masked)"),
+    url: z.string().describe("The full request URL, password masked"),
+  }),
+);
 
 export const changesSchema = z
-  .record(z.string(), z.object({ before: z.unknown().describe("Value before"), after: z.unknown().describe("Value after") }))
+  .record(
+    z.string(),
+    named("before_after", z.object({ before: z.unknown().describe("Value before"), after: z.unknown().describe("Value after") })),
+  )
   .describe("Each changed field with its value before and after");
 
 export const warningsSchema = z.array(z.string()).describe("Things worth knowing that did not stop the call");
