@@ -130,7 +130,7 @@ export class AltUrlWriter {
    * Record a write's intent, run it, record its outcome under the same change
    * id. Used for every write, row or not (a campaign's switch to ALT).
    */
-  async recorded<T extends { row?: AltUrl | null }>(
+  async recorded<T extends { row?: AltUrl | null; unchanged?: boolean }>(
     opts: { caller: Caller; entry: EntryRef; urlType: UrlType; action: string; before: unknown; after: unknown },
     run: () => Promise<T>,
   ): Promise<{ value: T; changeId: string; warnings: string[] }> {
@@ -145,7 +145,9 @@ export class AltUrlWriter {
       const value = await run();
       const stored = value.row === undefined ? opts.after : value.row;
       const rowId = value.row?.id ?? (typeof beforeRow?.id === "number" ? beforeRow.id : null);
-      const w = await audit.finish(begun.changeId, { ...intent, alt_url_id: rowId }, { result: "OK", after: stored });
+      // VICIdial found the row already as meant: the record shows this write changed nothing (and undo has nothing to put back).
+      const record = { ...intent, alt_url_id: rowId, ...(value.unchanged ? { before: stored } : {}) };
+      const w = await audit.finish(begun.changeId, record, { result: "OK", after: stored });
       if (w) warnings.push(w);
       return { value, changeId: begun.changeId, warnings };
     } catch (err) {
@@ -242,6 +244,11 @@ export class EntrySession {
     }
     const done = await this.writer.track(this.audited(opts.caller, action, target, full, () => this.send(target, full)));
     const after = done.value.row;
+    if (done.value.unchanged) {
+      // The admin page's "Problem modifying URL: 0" (facts §9.4): someone made the same change since the listing.
+      const why = `VICIdial answered that the change left Alt URL ${after.id} as it was: it already held these values (someone made the same change after it was listed), so this call changed nothing`;
+      return { ...base, action: "unchanged", alt_url: after, changes: {}, warnings: [why, ...done.warnings], change_id: done.changeId };
+    }
     const shown = Object.fromEntries(Object.keys(changes).map((k) => [k, after[k as keyof AltUrl]])) as Partial<RowValues>;
     return {
       action,
@@ -254,7 +261,7 @@ export class EntrySession {
     };
   }
 
-  private async send(target: AltUrl | null, full: RowValues): Promise<{ row: AltUrl; reconciled: boolean }> {
+  private async send(target: AltUrl | null, full: RowValues): Promise<{ row: AltUrl; reconciled: boolean; unchanged?: boolean }> {
     const knownIds = new Set(this.rows.map((r) => r.id));
     const what = target ? `the change to Alt URL ${target.id}` : "the new Alt URL";
     let written: StoreWrite | null = null;
@@ -275,7 +282,7 @@ export class EntrySession {
         id,
         this.entry,
       );
-      return { row: stored, reconciled: false };
+      return { row: stored, reconciled: false, unchanged: written.kind === "unchanged" };
     }
     // The answer was lost, unclear, or the page's database refused: decide from what is listed.
     const settle = async (): Promise<AltUrl | "absent" | "partial"> => {

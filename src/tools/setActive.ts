@@ -55,7 +55,8 @@ function makeSetActive(active: boolean) {
           livePolicyField: "id",
         });
         return {
-          action: "updated" as const,
+          // unchanged: VICIdial found the row already so (someone else made the same change since the listing).
+          action: put.action === "unchanged" ? ("unchanged" as const) : ("updated" as const),
           row: put.alt_url ?? row,
           requests: put.requests,
           reconciled: put.reconciled,
@@ -70,7 +71,7 @@ function makeSetActive(active: boolean) {
         a.dry_run && out.action === "updated"
           ? `Dry run: would ${verb} ${describeRow(out.row)}. Nothing was sent.`
           : out.action === "unchanged"
-            ? `${describeRow(out.row)} is already ${active ? "active" : "inactive"}; nothing was sent.`
+            ? `${describeRow(out.row)} is already ${active ? "active" : "inactive"}; ${out.change_id ? "nothing changed" : "nothing was sent"}.`
             : `${active ? "Enabled" : "Disabled"} ${describeRow(out.row)}.`;
       if (out.reconciled)
         warnings.push(`VICIdial's answer to the write was lost; listing ${entryLabel(entry)} again showed it had been applied.`);

@@ -97,7 +97,8 @@ export const setAltUrl = defineTool({
             ? `created a new Alt URL on ${entryLabel(entry)}`
             : `updated Alt URL ${row!.id}`;
       text = `Dry run: would have ${would}${Object.keys(out.changes).length ? ` (${formatChanges(out.changes)})` : ""}. Nothing was sent.`;
-    } else if (out.action === "unchanged") text = `${describeRow(row!)} already matches; nothing was sent.`;
+    } else if (out.action === "unchanged")
+      text = `${describeRow(row!)} already matches; ${out.change_id ? "nothing changed" : "nothing was sent"}.`;
     else text = `${out.action === "created" ? "Created" : "Updated"} ${describeRow(row!)}: ${formatChanges(out.changes)}.`;
     return {
       structured: {

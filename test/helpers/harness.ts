@@ -60,6 +60,10 @@ export interface InProcessOptions {
   elicit?: (message: string) => ElicitResult | Promise<ElicitResult>;
   /** Mark results as sandbox (as `npm start` without VICIDIAL_URL does). */
   sandboxFlag?: boolean;
+  /** Where the server sends its requests (a recording proxy in front of the sandbox); the sandbox by default. */
+  baseUrl?: string;
+  /** Pauses before listing again after a timed-out write (default [20, 50]). */
+  relistDelaysMs?: number[];
 }
 
 export interface InProcess {
@@ -71,18 +75,19 @@ export interface InProcess {
 
 export async function inProcess(opts: InProcessOptions = {}): Promise<InProcess> {
   const sandbox = opts.useSandbox ?? (await startSandbox(opts.sandbox));
+  const baseUrl = opts.baseUrl ?? sandbox.url;
   const config = loadConfig({
-    VICIDIAL_URL: sandbox.url,
+    VICIDIAL_URL: baseUrl,
     VICIDIAL_USER: "6666",
     VICIDIAL_PASS: "sandbox1234",
     VICIDIAL_AUDIT_LOG: "off",
     ...opts.env,
   });
-  const services = createServices(config, sandbox.url, {
+  const services = createServices(config, baseUrl, {
     sandbox: opts.sandboxFlag ?? true,
     logLevel: "error",
     retryDelayMs: 5,
-    relistDelaysMs: [20, 50],
+    relistDelaysMs: opts.relistDelaysMs ?? [20, 50],
   });
   const server = createServer(services);
   const client = new Client({ name: "test-client", version: "1.0.0" }, { capabilities: opts.elicit ? { elicitation: { form: {} } } : {} });
