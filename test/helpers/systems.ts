@@ -29,18 +29,27 @@ export function seedWithPassword(pass: string): SandboxSeed {
  * client by an in-memory transport.
  */
 export async function inProcessSystems(opts: {
-  systems: { name: string; sandbox?: Sandbox; readOnly?: boolean; allowedCampaigns?: string[] }[];
+  systems: {
+    name: string;
+    sandbox?: Sandbox;
+    /** Instead of the sandbox's own address (a proxy in front of it). */
+    url?: string;
+    maxConcurrency?: number;
+    timeoutMs?: number;
+    readOnly?: boolean;
+    allowedCampaigns?: string[];
+  }[];
   defaultSystem: string | null;
 }): Promise<{ client: Client; services: Services; close(): Promise<void> }> {
   const config = loadConfig({ VICIDIAL_AUDIT_LOG: "off" });
   const settings: SystemSettings[] = opts.systems.map((s) => ({
     name: s.name,
-    baseUrl: s.sandbox?.url ?? UNSTARTED_SANDBOX,
+    baseUrl: s.url ?? s.sandbox?.url ?? UNSTARTED_SANDBOX,
     user: "6666",
     pass: "sandbox1234",
     source: "mcpalturl",
-    timeoutMs: 5000,
-    maxConcurrency: 4,
+    timeoutMs: s.timeoutMs ?? 5000,
+    maxConcurrency: s.maxConcurrency ?? 4,
     readOnly: s.readOnly ?? false,
     allowedCampaigns: s.allowedCampaigns ?? null,
     requireHttps: false,
