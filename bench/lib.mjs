@@ -3,11 +3,13 @@
  * client, so only the server's own costs are timed), the sandbox as its own
  * process, resident-size readings and the statistics.
  */
+
 import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { packagesIn, startFiles } from "../scripts/bundle-meta.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const ENTRY = path.join(ROOT, "dist", "index.js");
@@ -178,24 +180,9 @@ export function machine() {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * The npm packages a bundle evaluates at start: its static imports, followed
- * through the chunks, read off the `// node_modules/<pkg>/...` markers
- * esbuild leaves in unminified output.
- */
+/** The libraries the server evaluates at start: those in its entry and the chunks it imports statically. */
 export function packagesLoadedAtStart(entry) {
-  const seen = new Set();
-  const packages = new Set();
-  const visit = (file) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    const code = readFileSync(file, "utf8");
-    for (const m of code.matchAll(/^\/\/ node_modules\/((?:@[^/\n]+\/)?[^/\n]+)\//gm)) packages.add(m[1]);
-    for (const m of code.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s*"(\.[^"]+)"|^import\s*"(\.[^"]+)"/gm))
-      visit(path.resolve(path.dirname(file), m[1] ?? m[2]));
-  };
-  visit(entry);
-  return [...packages].sort();
+  return packagesIn(startFiles(path.relative(path.join(ROOT, "dist"), entry)));
 }
 
 /**

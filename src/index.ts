@@ -15,8 +15,8 @@ import type { SessionLimits } from "./entry/http.js";
 import { SERVER_NAME, SERVER_VERSION } from "./server/createServer.js";
 import { toolCatalogue } from "./server/toolCatalogue.js";
 import { checkToolSelection } from "./server/toolSelection.js";
-import { createLogger, parseLogLevel } from "./shared/log.js";
-import { Redactor } from "./shared/redact.js";
+import { createLogger, parseLogLevel } from "./common/log.js";
+import { Redactor } from "./common/redact.js";
 
 const HELP = `${SERVER_NAME} ${SERVER_VERSION}: MCP server for VICIdial Alt URLs
 

@@ -1,6 +1,6 @@
 /**
  * The layers point one way: entry -> server -> tools -> domain -> client ->
- * config/shared. The sandbox is another system: nothing but the entry point
+ * config/common. The sandbox is another system: nothing but the entry point
  * starts it, and it imports nothing of ours. No tool imports another tool.
  * This test reads every import in src/ (type-only imports included: a type
  * is a dependency too) and fails naming the file and the import that breaks
@@ -14,7 +14,7 @@ import { ROOT } from "./helpers/harness.js";
 const SRC = path.join(ROOT, "src");
 
 /** Lower number = lower layer; a module may import its own layer or lower ones. */
-const LAYERS: Record<string, number> = { shared: 0, config: 1, client: 2, domain: 3, tools: 4, server: 5, entry: 6 };
+const LAYERS: Record<string, number> = { common: 0, config: 1, client: 2, domain: 3, tools: 4, server: 5, entry: 6 };
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -8,8 +8,8 @@
 import { describe, expect, it } from "vitest";
 import { type Judged, VicidialConnection } from "../src/client/connection.js";
 import { type HttpRequest, type HttpResponse, TransportError } from "../src/client/transport.js";
-import { Limiter } from "../src/shared/concurrency.js";
-import { ToolError } from "../src/shared/errors.js";
+import { Limiter } from "../src/common/concurrency.js";
+import { ToolError } from "../src/common/errors.js";
 
 interface Pending {
   url: string;

@@ -16,7 +16,7 @@ import {
 } from "../src/client/parse.js";
 import { parseAdminAnswer } from "../src/client/parseAdmin.js";
 import type { HttpResponse } from "../src/client/transport.js";
-import { ToolError } from "../src/shared/errors.js";
+import { ToolError } from "../src/common/errors.js";
 
 const API_CT = "text/html; charset=utf-8";
 const res = (body: string, status = 200): HttpResponse => ({ status, contentType: API_CT, body });

@@ -9,7 +9,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { TransportError } from "../src/client/transport.js";
-import type { RowValues } from "../src/shared/model.js";
+import type { RowValues } from "../src/common/model.js";
 import { type InProcess, inProcess } from "./helpers/harness.js";
 import { adminActions } from "./helpers/toolCalls.js";
 import { writeRequests } from "./safety-helpers.js";

@@ -10,11 +10,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CSV_HEADER, UrlLogCsvParser, type UrlLogRecord } from "../src/client/parseUrlLog.js";
 import { judgeReportRefusal } from "../src/client/urlLogReport.js";
+import type { AltUrl } from "../src/common/model.js";
 import { readOutcome } from "../src/domain/deliveryOutcome.js";
 import { DeliveryTally } from "../src/domain/deliveryTally.js";
 import { phpUrlencode } from "../src/domain/templateVars.js";
 import { phpUrldecode, TemplateMatcher } from "../src/domain/urlAttribution.js";
-import type { AltUrl } from "../src/shared/model.js";
 import { ROOT } from "./helpers/harness.js";
 
 interface Pair {

@@ -5,10 +5,10 @@
  * exported document read back as it was written.
  */
 import { describe, expect, it } from "vitest";
+import { ToolError } from "../src/common/errors.js";
 import { type ConfigDocument, type ValidateOptions, validateDocument } from "../src/domain/configDoc.js";
 import { documentYaml, type ExportEntry } from "../src/domain/configExport.js";
 import { parseDocumentText } from "../src/domain/configYaml.js";
-import { ToolError } from "../src/shared/errors.js";
 
 const policy = { requireHttps: false, allowedHosts: null };
 const opts: ValidateOptions = { policyFor: () => policy, allowCredentialVariables: false };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { AltUrl } from "../src/common/model.js";
 import { previewFiring } from "../src/domain/firing.js";
-import type { AltUrl } from "../src/shared/model.js";
 
 function row(p: Partial<AltUrl> & { id: number }): AltUrl {
   const statuses = p.statuses ?? ["SALE"];

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { ToolError } from "../src/common/errors.js";
 import { checkDescription, normaliseLists, normaliseStatuses } from "../src/domain/fields.js";
 import { checkTemplate, fillTemplate } from "../src/domain/templateVars.js";
 import { prepareAltUrl, type UrlPolicy } from "../src/domain/urlPolicy.js";
-import { ToolError } from "../src/shared/errors.js";
 import { pctDecode, tryParseUrl as tryParse } from "./helpers/assertions.js";
 
 const RUNS = 600;

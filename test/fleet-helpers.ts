@@ -6,13 +6,13 @@
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { createLogger, type LogEntry } from "../src/common/log.js";
+import { Redactor } from "../src/common/redact.js";
 import { loadConfig } from "../src/config/env.js";
 import { type Fleet, startFleet } from "../src/domain/fleet/index.js";
 import { createServices, type Services } from "../src/domain/runtime.js";
 import type { Sandbox } from "../src/sandbox/index.js";
 import { createServer } from "../src/server/createServer.js";
-import { createLogger, type LogEntry } from "../src/shared/log.js";
-import { Redactor } from "../src/shared/redact.js";
 
 export interface Instance {
   client: Client;

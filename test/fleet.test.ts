@@ -8,10 +8,10 @@
  * request: the README's reason to run one instance, or to coordinate.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../src/common/log.js";
+import { Redactor } from "../src/common/redact.js";
 import { Coordination, FleetLocks } from "../src/domain/fleet/index.js";
 import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
-import { createLogger } from "../src/shared/log.js";
-import { Redactor } from "../src/shared/redact.js";
 import { type Instance, instance } from "./fleet-helpers.js";
 import { call } from "./helpers/harness.js";
 import { type RedisServer, redisAvailable, startRedis } from "./helpers/redis.js";

@@ -1,6 +1,6 @@
 /** Bad input gets INVALID_INPUT naming the field and the fix, and nothing is sent. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Redactor } from "../src/shared/redact.js";
+import { Redactor } from "../src/common/redact.js";
 import { call, type InProcess, inProcess } from "./helpers/harness.js";
 
 let env: InProcess;

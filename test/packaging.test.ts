@@ -5,6 +5,7 @@
  * contract. The tarball has no dependencies (the bundle holds them); dist/
  * must be built (`npm test` builds first).
  */
+
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { SourceMap } from "node:module";
@@ -14,6 +15,7 @@ import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { packagesIn } from "../scripts/bundle-meta.mjs";
 import { SERVER_NAME, SERVER_VERSION } from "../src/server/createServer.js";
 import { call, DIST_ENTRY, ROOT } from "./helpers/harness.js";
 
@@ -84,19 +86,9 @@ let packedFiles: string[];
 let packedSizes: Map<string, number>;
 let unpackedSize: number;
 
-/**
- * The libraries in the bundle, read from the bundle itself: esbuild writes a
- * `// node_modules/<package>/<file>` line before each module it copies in.
- */
+/** The libraries in the bundle, from the build's own record of each output's inputs (scripts/bundle-meta.mjs). */
 function bundledPackages(): string[] {
-  const found = new Set<string>();
-  for (const f of packedFiles.filter((p) => p.endsWith(".js"))) {
-    for (const m of readFileSync(path.join(ROOT, f), "utf8").matchAll(/^\/\/ (\S*node_modules\/\S+)$/gm)) {
-      const tail = m[1]!.split("node_modules/").at(-1)!.split("/");
-      found.add(tail[0]!.startsWith("@") ? `${tail[0]}/${tail[1]}` : tail[0]!);
-    }
-  }
-  return [...found].sort();
+  return packagesIn();
 }
 
 const squash = (text: string) => text.replace(/\s+/g, " ").trim();
@@ -214,7 +206,7 @@ describe("the npm package", () => {
     // A line of our code in a bundled chunk maps back to its own source line.
     for (const [source, generated, original] of [
       ["src/domain/addressPolicy.ts", "function createAddressClassifier(", "export function createAddressClassifier("],
-      ["src/entry/stdioTransport.ts", "refuseOversize(scanner, bytes) {", "private refuseOversize(scanner"],
+      ["src/entry/stdioTransport.ts", "refuseOversize(scanner,bytes){", "private refuseOversize(scanner"],
     ] as const) {
       const chunk = packedFiles.find((f) => f.endsWith(".js") && readFileSync(path.join(ROOT, f), "utf8").includes(generated))!;
       const js = readFileSync(path.join(ROOT, chunk), "utf8").split("\n");

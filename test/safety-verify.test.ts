@@ -6,9 +6,9 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { assertSameRow } from "../src/client/apiStore.js";
+import { ToolError } from "../src/common/errors.js";
+import type { AltUrl } from "../src/common/model.js";
 import { verifyStored } from "../src/domain/outcomes.js";
-import { ToolError } from "../src/shared/errors.js";
-import type { AltUrl } from "../src/shared/model.js";
 import { call, type InProcess } from "./helpers/harness.js";
 import { direct, open, storedRows, waitFor } from "./safety-helpers.js";
 

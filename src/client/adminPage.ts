@@ -5,8 +5,8 @@
  * page is only used once the API has shown the user is level 8 or more (the
  * callers see to that) and every answer goes through the login gate.
  */
-import { ToolError } from "../shared/errors.js";
-import type { EntryRef, UrlType } from "../shared/model.js";
+import { ToolError } from "../common/errors.js";
+import type { EntryRef, UrlType } from "../common/model.js";
 import { unknownOutcome } from "./api.js";
 import { ADMIN_PATH, type PlannedRequest, type VicidialConnection } from "./connection.js";
 import { altModeOff } from "./entryErrors.js";

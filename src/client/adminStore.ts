@@ -6,8 +6,8 @@
  * length when they are not the defaults. MODIFY always carries all seven
  * fields: one left out is emptied, or fails in strict SQL mode.
  */
-import { ToolError } from "../shared/errors.js";
-import { type AltUrl, type EntryRef, type RowValues, sameStatusSet, type UrlType } from "../shared/model.js";
+import { ToolError } from "../common/errors.js";
+import { type AltUrl, type EntryRef, type RowValues, sameStatusSet, type UrlType } from "../common/model.js";
 import type { AdminFields, AdminPage } from "./adminPage.js";
 import { altModeOff, entryNotFound } from "./entryErrors.js";
 import type { AdminAnswer } from "./parseAdmin.js";

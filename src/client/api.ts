@@ -4,8 +4,8 @@
  * exactly once), sending it through the connection's login gate and parsing
  * the answer. Campaigns only: the API looks every id up among campaigns.
  */
-import { ToolError } from "../shared/errors.js";
-import type { UrlType } from "../shared/model.js";
+import { ToolError } from "../common/errors.js";
+import type { UrlType } from "../common/model.js";
 import { API_PATH, type Judged, type PlannedRequest, type VicidialConnection } from "./connection.js";
 import {
   type CampaignRow,

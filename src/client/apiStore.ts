@@ -3,8 +3,8 @@
  * (delete, the API has none). A change sends only the fields that differ:
  * the API leaves the others as they are.
  */
-import { ToolError } from "../shared/errors.js";
-import type { AltUrl, EntryRef, RowValues, UrlType } from "../shared/model.js";
+import { ToolError } from "../common/errors.js";
+import type { AltUrl, EntryRef, RowValues, UrlType } from "../common/model.js";
 import type { AdminPage } from "./adminPage.js";
 import type { AltUrlFields, VicidialApi } from "./api.js";
 import { type AltUrlStore, listed, type StoreDelete, type StoreListing, type StoreWrite } from "./stores.js";

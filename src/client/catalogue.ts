@@ -4,7 +4,7 @@
  * cause and the fix an administrator can act on. The line itself travels in
  * `vicidial_response`, after redaction by the caller.
  */
-import { type ErrorCode, ToolError } from "../shared/errors.js";
+import { type ErrorCode, ToolError } from "../common/errors.js";
 
 interface Entry {
   match: RegExp;

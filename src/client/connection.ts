@@ -5,8 +5,8 @@
  * goes through `authenticated` (or `anonymous` for `version`), so the login
  * stop and the secret masking hold for all of them.
  */
-import { ToolError } from "../shared/errors.js";
-import { maskLoginEcho } from "../shared/redact.js";
+import { ToolError } from "../common/errors.js";
+import { maskLoginEcho } from "../common/redact.js";
 import { LoginGate as Gate, type LoginGate, type LoginVerdict } from "./loginGate.js";
 import {
   type HttpRequest,

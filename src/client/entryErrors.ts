@@ -2,8 +2,8 @@
  * The errors that name an entry's own admin screen: an entry that is not in
  * ALT mode for a URL type, or an id that is no campaign, in-group or list.
  */
-import { ToolError } from "../shared/errors.js";
-import { type EntryRef, entryLabel, entryWord, type UrlType } from "../shared/model.js";
+import { ToolError } from "../common/errors.js";
+import { type EntryRef, entryLabel, entryWord, type UrlType } from "../common/model.js";
 
 /** The setting's name on VICIdial's screens, per URL type. */
 export const SETTING_NAME: Record<UrlType, string> = {

@@ -21,7 +21,7 @@
  * leaves alone. So a password changed at VICIdial after a good login costs
  * at most the requests already in flight (VICIDIAL_MAX_CONCURRENCY).
  */
-import { ToolError } from "../shared/errors.js";
+import { ToolError } from "../common/errors.js";
 
 export type GateState = "unproven" | "good" | "stopped";
 

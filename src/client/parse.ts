@@ -5,8 +5,8 @@
  * guess and never a crash.
  */
 
-import type { ToolError } from "../shared/errors.js";
-import type { RawAltUrlRow } from "../shared/model.js";
+import type { ToolError } from "../common/errors.js";
+import type { RawAltUrlRow } from "../common/model.js";
 import { classifyLine, firstLine, serverFault, unexpected, vicidialError } from "./catalogue.js";
 import type { HttpResponse } from "./transport.js";
 

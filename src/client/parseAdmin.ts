@@ -5,8 +5,8 @@
  * values are written raw (not HTML-escaped) and no stored value can hold a
  * double quote, so each value is read from `value="` to the next `"`.
  */
-import { ToolError } from "../shared/errors.js";
-import type { RawAltUrlRow } from "../shared/model.js";
+import { ToolError } from "../common/errors.js";
+import type { RawAltUrlRow } from "../common/model.js";
 import { classifyLine, serverFault, unexpected } from "./catalogue.js";
 import type { HttpResponse } from "./transport.js";
 

@@ -13,7 +13,7 @@
  * arriving, the text since its start), never the whole body.
  */
 import { StringDecoder } from "node:string_decoder";
-import { ToolError } from "../shared/errors.js";
+import { ToolError } from "../common/errors.js";
 
 export const CSV_HEADER = '"UNIQUE ID","URL DATE","URL TYPE","RESP SEC","URL","URL RESPONSE"\n';
 

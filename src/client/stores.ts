@@ -5,8 +5,8 @@
  * carries, how a new row's id is learnt); it does not verify, reconcile or
  * audit: the writer above it does that once for both.
  */
-import type { ToolError } from "../shared/errors.js";
-import { type AltUrl, byRank, type EntryRef, type RowValues, toAltUrl, type UrlType } from "../shared/model.js";
+import type { ToolError } from "../common/errors.js";
+import { type AltUrl, byRank, type EntryRef, type RowValues, toAltUrl, type UrlType } from "../common/model.js";
 import type { PlannedRequest } from "./connection.js";
 
 /** The way in a store uses; field rules differ between them (facts §6 and §9.2). */

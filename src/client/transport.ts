@@ -6,8 +6,8 @@
  */
 import { EventEmitter } from "node:events";
 import type { Agent, Dispatcher } from "undici";
-import { Limiter } from "../shared/concurrency.js";
-import { ToolError } from "../shared/errors.js";
+import { Limiter } from "../common/concurrency.js";
+import { ToolError } from "../common/errors.js";
 
 export interface HttpResponse {
   status: number;

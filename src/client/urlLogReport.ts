@@ -10,7 +10,7 @@
  *
  * One CSV request per day (there is no end date), streamed into the parser.
  */
-import { ToolError } from "../shared/errors.js";
+import { ToolError } from "../common/errors.js";
 import { classifyLine, firstLine, serverFault, unexpected } from "./catalogue.js";
 import { type Judged, REPORT_PATH, type VicidialConnection } from "./connection.js";
 import { UrlLogCsvParser, type UrlLogRecord } from "./parseUrlLog.js";

@@ -10,7 +10,7 @@
 import { randomUUID } from "node:crypto";
 import { appendFile, mkdir } from "node:fs/promises";
 import path from "node:path";
-import type { Redactor } from "../shared/redact.js";
+import type { Redactor } from "../common/redact.js";
 
 /** "PENDING" while a write is under way, "OK", "UNKNOWN" (outcome could not be established) or an error code. */
 export type AuditResult = string;

@@ -6,7 +6,7 @@
  * two rows of one entry with the same status set. Every problem names its
  * path (`entries[0].alt_urls[1].url`) and the fix.
  */
-import { ToolError } from "../shared/errors.js";
+import { ToolError } from "../common/errors.js";
 import {
   ENTRY_TYPES,
   type EntryType,
@@ -16,7 +16,7 @@ import {
   URL_TYPES,
   URL_TYPES_BY_ENTRY,
   type UrlType,
-} from "../shared/model.js";
+} from "../common/model.js";
 import { checkEntryId } from "./entries.js";
 import { checkValues, newRowValues } from "./rowRules.js";
 import { wayFor } from "./system.js";

@@ -5,7 +5,7 @@
  * whole row; statuses and lists in flow style ([SALE, PSALE]).
  */
 import { unsendableStatusChars } from "../client/apiStore.js";
-import { type AltUrl, type EntryType, entryLabel, type UrlType } from "../shared/model.js";
+import { type AltUrl, type EntryType, entryLabel, type UrlType } from "../common/model.js";
 import { loadYaml } from "./configYaml.js";
 import { checkEntryId } from "./entries.js";
 import type { Services } from "./runtime.js";

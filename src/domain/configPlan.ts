@@ -11,8 +11,8 @@
  */
 import { createHash } from "node:crypto";
 import type { PlannedRequest } from "../client/connection.js";
-import { asToolError, ToolError } from "../shared/errors.js";
-import { type AltUrl, type EntryRef, entryLabel, VALUE_KEYS, valuesOf } from "../shared/model.js";
+import { asToolError, ToolError } from "../common/errors.js";
+import { type AltUrl, type EntryRef, entryLabel, VALUE_KEYS, valuesOf } from "../common/model.js";
 import { type ConfigDocument, type DocEntry, validateDocument } from "./configDoc.js";
 import { planText } from "./configText.js";
 import { parseDocumentText } from "./configYaml.js";

@@ -3,8 +3,8 @@
  * pull request's CI log. One line per change, grouped by entry, with each
  * changed field's value before and after.
  */
-import type { EntryType } from "../shared/model.js";
-import { entryLabel } from "../shared/model.js";
+import type { EntryType } from "../common/model.js";
+import { entryLabel } from "../common/model.js";
 import type { ApplyResult, Plan, RowChange } from "./configPlan.js";
 
 const show = (v: unknown) => (Array.isArray(v) ? `[${v.join(" ")}]` : JSON.stringify(v));

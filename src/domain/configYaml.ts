@@ -3,7 +3,7 @@
  * YAML (eemeli's yaml, loaded on first use) otherwise. Syntax errors are
  * INVALID_INPUT on "document" with the line and column.
  */
-import { ToolError } from "../shared/errors.js";
+import { ToolError } from "../common/errors.js";
 import { DOCUMENT_MAX, EXAMPLE } from "./configDoc.js";
 
 /** The text of a document as data: JSON when it looks like JSON, YAML otherwise. */

@@ -4,7 +4,7 @@
  * the fix beside every problem. Nothing here writes.
  */
 import type { CampaignRow } from "../client/parse.js";
-import { ToolError } from "../shared/errors.js";
+import { ToolError } from "../common/errors.js";
 import type { Services } from "./runtime.js";
 import type { VicidialSystem } from "./system.js";
 

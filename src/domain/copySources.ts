@@ -7,8 +7,8 @@
  */
 import { unsendableStatusChars } from "../client/apiStore.js";
 import type { Way } from "../client/stores.js";
-import { ToolError } from "../shared/errors.js";
-import { type AltUrl, type EntryRef, entryLabel } from "../shared/model.js";
+import { ToolError } from "../common/errors.js";
+import { type AltUrl, type EntryRef, entryLabel } from "../common/model.js";
 import type { WantedRow } from "./reconcile.js";
 import { checkValues } from "./rowRules.js";
 import type { UrlPolicy } from "./urlPolicy.js";

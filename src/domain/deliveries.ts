@@ -14,8 +14,8 @@
 import type { UrlLogRecord } from "../client/parseUrlLog.js";
 import { TransportError } from "../client/transport.js";
 import { type DeliveryUrlType, LOGGED_URL_TYPE } from "../client/urlLogReport.js";
-import { invalidInput, ToolError } from "../shared/errors.js";
-import { type AltUrl, type EntryRef, entryLabel } from "../shared/model.js";
+import { invalidInput, ToolError } from "../common/errors.js";
+import { type AltUrl, type EntryRef, entryLabel } from "../common/model.js";
 import { type DeliveryOutcome, readOutcome } from "./deliveryOutcome.js";
 import { type Delivery, DeliveryTally } from "./deliveryTally.js";
 import type { VicidialSystem } from "./system.js";

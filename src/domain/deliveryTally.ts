@@ -9,7 +9,7 @@
  */
 import type { UrlLogRecord } from "../client/parseUrlLog.js";
 import type { DeliveryUrlType } from "../client/urlLogReport.js";
-import { MASK, maskValues } from "../shared/redact.js";
+import { MASK, maskValues } from "../common/redact.js";
 import type { DeliveryOutcome, ReadOutcome } from "./deliveryOutcome.js";
 import { phpUrlencode } from "./templateVars.js";
 import { type Attribution, type DetachedAttribution, reattach } from "./urlAttribution.js";

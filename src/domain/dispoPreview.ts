@@ -6,8 +6,8 @@
  * An in-group's setting cannot be read unless it is ALT (the admin page only
  * says "not ALT"), so then the answer states what it depends on.
  */
-import { ToolError } from "../shared/errors.js";
-import { type AltUrl, type EntryRef, entryLabel } from "../shared/model.js";
+import { ToolError } from "../common/errors.js";
+import { type AltUrl, type EntryRef, entryLabel } from "../common/model.js";
 import { CALLBACK_HOLD_STATUS, type FiringRow, previewFiring, type SkippedRow } from "./firing.js";
 import type { VicidialSystem } from "./system.js";
 

@@ -8,8 +8,8 @@
  */
 import type { VicidialApi } from "../client/api.js";
 import type { CampaignRow, IngroupRow } from "../client/parse.js";
-import { invalidInput, ToolError } from "../shared/errors.js";
-import { type EntryRef, type EntryType, entryWord, URL_TYPES_BY_ENTRY, type UrlType } from "../shared/model.js";
+import { invalidInput, ToolError } from "../common/errors.js";
+import { type EntryRef, type EntryType, entryWord, URL_TYPES_BY_ENTRY, type UrlType } from "../common/model.js";
 
 const CACHE_MS = 30_000;
 

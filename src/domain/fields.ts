@@ -6,8 +6,8 @@
  * instead of being stored differently from what the person asked for.
  */
 import type { Way } from "../client/stores.js";
-import { invalidInput } from "../shared/errors.js";
-import { ALL_STATUSES, sameStatusSet } from "../shared/model.js";
+import { invalidInput } from "../common/errors.js";
+import { ALL_STATUSES, sameStatusSet } from "../common/model.js";
 
 export type { Way };
 export { sameStatusSet };

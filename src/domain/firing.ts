@@ -8,7 +8,7 @@
  * minus dead seconds) reaches its minimum length. Queued rows are fetched one
  * after another, so a slow target delays every row after it.
  */
-import { ALL_STATUSES, type AltUrl } from "../shared/model.js";
+import { ALL_STATUSES, type AltUrl } from "../common/model.js";
 import { fillTemplate } from "./templateVars.js";
 
 /** The status the agent screen sends for a scheduled callback (facts §11.2). */

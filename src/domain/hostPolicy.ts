@@ -4,7 +4,7 @@
  * every URL prepared for a write, to a stored URL a write makes live again,
  * and to every hop test_alt_url follows.
  */
-import { invalidInput } from "../shared/errors.js";
+import { invalidInput } from "../common/errors.js";
 
 export interface UrlPolicy {
   /** VICIDIAL_REQUIRE_HTTPS: refuse plain http:// Alt URLs. */

@@ -4,8 +4,8 @@
  * vanished. Every message says what is there now, never a guess.
  */
 import { TransportError } from "../client/transport.js";
-import { ToolError } from "../shared/errors.js";
-import { type AltUrl, type EntryRef, entryLabel, type RowValues, sameStatusSet, VALUE_KEYS, type ValueKey } from "../shared/model.js";
+import { ToolError } from "../common/errors.js";
+import { type AltUrl, type EntryRef, entryLabel, type RowValues, sameStatusSet, VALUE_KEYS, type ValueKey } from "../common/model.js";
 
 export type Changes = Record<string, { before: unknown; after: unknown }>;
 

@@ -11,7 +11,7 @@
 import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP, type LookupFunction } from "node:net";
 import { loadUndici } from "../client/transport.js";
-import { invalidInput } from "../shared/errors.js";
+import { invalidInput } from "../common/errors.js";
 import { classifyAddress } from "./addressPolicy.js";
 import { hostAllowed } from "./hostPolicy.js";
 

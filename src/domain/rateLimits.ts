@@ -8,7 +8,7 @@
  * shared by every instance.
  */
 import type { Rate } from "../config/org.js";
-import { ToolError } from "../shared/errors.js";
+import { ToolError } from "../common/errors.js";
 
 export type RateClass = "write" | "destructive";
 

@@ -6,8 +6,8 @@
  * no wanted row claims are deleted. Every step goes through the writer.
  */
 import type { PlannedRequest } from "../client/connection.js";
-import { asToolError, ToolError } from "../shared/errors.js";
-import { type AltUrl, entryLabel, type RowValues, statusSetKey } from "../shared/model.js";
+import { asToolError, ToolError } from "../common/errors.js";
+import { type AltUrl, entryLabel, type RowValues, statusSetKey } from "../common/model.js";
 import { type Changes, diff } from "./outcomes.js";
 import { newRowValues } from "./rowRules.js";
 import type { Caller, EntrySession } from "./writer.js";

@@ -5,8 +5,8 @@
  * says exactly which state the row was left in.
  */
 import type { TransportError } from "../client/transport.js";
-import { ToolError } from "../shared/errors.js";
-import { type AltUrl, entryLabel, valuesOf } from "../shared/model.js";
+import { ToolError } from "../common/errors.js";
+import { type AltUrl, entryLabel, valuesOf } from "../common/model.js";
 import { isUnknownOutcome, notApplied, stillUnknown } from "./outcomes.js";
 import type { EntrySession } from "./writer.js";
 

@@ -8,8 +8,8 @@
  * by all.
  */
 import type { Way } from "../client/stores.js";
-import { invalidInput } from "../shared/errors.js";
-import type { RowValues } from "../shared/model.js";
+import { invalidInput } from "../common/errors.js";
+import type { RowValues } from "../common/model.js";
 import { checkDescription, checkMinCallLength, checkRank, normaliseLists, normaliseStatuses } from "./fields.js";
 import { checkTemplate } from "./templateVars.js";
 import { prepareAltUrl, type UrlPolicy } from "./urlPolicy.js";

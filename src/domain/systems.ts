@@ -6,7 +6,7 @@
  * listing the names for a missing one (several systems, no default) or an
  * unknown one.
  */
-import { invalidInput, ToolError } from "../shared/errors.js";
+import { invalidInput, ToolError } from "../common/errors.js";
 import type { SystemSettings, VicidialSystem } from "./system.js";
 
 /** What a system shows of itself without being built (list_systems, banners): never the user or password. */

@@ -5,7 +5,7 @@
  * malformed marker is sent literally, so it is an error here; an unknown name
  * may be a custom list field, so it is only a warning.
  */
-import { invalidInput } from "../shared/errors.js";
+import { invalidInput } from "../common/errors.js";
 
 export type VariableGroup = "lead" | "agent" | "call" | "disposition" | "custom" | "unknown";
 

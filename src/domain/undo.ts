@@ -6,8 +6,8 @@
  * audited too, with `undoes` naming the change it reverts.
  */
 import type { PlannedRequest } from "../client/connection.js";
-import { invalidInput, ToolError } from "../shared/errors.js";
-import { type AltUrl, type EntryRef, type EntryType, entryLabel, sameStatusSet, type UrlType, valuesOf } from "../shared/model.js";
+import { invalidInput, ToolError } from "../common/errors.js";
+import { type AltUrl, type EntryRef, type EntryType, entryLabel, sameStatusSet, type UrlType, valuesOf } from "../common/model.js";
 import { type ChangeView, findChange } from "./auditHistory.js";
 import { type Changes, diff } from "./outcomes.js";
 import { checkValues } from "./rowRules.js";

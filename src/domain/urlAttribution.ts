@@ -17,7 +17,7 @@
  * own conditions agree with the values read (its entry, statuses, lists).
  */
 import type { DeliveryUrlType } from "../client/urlLogReport.js";
-import type { AltUrl } from "../shared/model.js";
+import type { AltUrl } from "../common/model.js";
 import { CREDENTIAL_VARIABLES, findVariables } from "./templateVars.js";
 
 interface Compiled {

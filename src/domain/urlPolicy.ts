@@ -9,7 +9,7 @@
  * be fixed without changing the meaning (percent-encoding in the path and
  * query, with a warning each) and refuse the rest with a corrected value.
  */
-import { invalidInput } from "../shared/errors.js";
+import { invalidInput } from "../common/errors.js";
 import { enforcePolicy, type UrlPolicy } from "./hostPolicy.js";
 
 export type { UrlPolicy };

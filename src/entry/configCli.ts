@@ -16,8 +16,8 @@ import { applyDocument, loadDocument, type Plan, planDocument } from "../domain/
 import { applyText, planText } from "../domain/configText.js";
 import { checkEntryId } from "../domain/entries.js";
 import type { Services } from "../domain/runtime.js";
-import { ToolError } from "../shared/errors.js";
-import { ENTRY_TYPES, type EntryType, URL_TYPES_BY_ENTRY, type UrlType } from "../shared/model.js";
+import { ToolError } from "../common/errors.js";
+import { ENTRY_TYPES, type EntryType, URL_TYPES_BY_ENTRY, type UrlType } from "../common/model.js";
 
 export const CONFIG_COMMANDS = ["export", "plan", "apply"] as const;
 

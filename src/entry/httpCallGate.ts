@@ -20,7 +20,7 @@ import type { Services } from "../domain/runtime.js";
 import { errorResult } from "../server/runTool.js";
 import { admitCall, grants, heldScopes, insufficientScope, READING_METHODS, SCOPES, scopeNeeded } from "../server/toolAccess.js";
 import type { ToolInfo } from "../server/toolCatalogue.js";
-import type { ErrorPayload } from "../shared/errors.js";
+import type { ErrorPayload } from "../common/errors.js";
 import type { Caller } from "./httpGate.js";
 import type { ProtectedResource } from "./protectedResource.js";
 

@@ -19,7 +19,7 @@ import type http from "node:http";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { ConfigError } from "../config/env.js";
-import type { Logger } from "../shared/log.js";
+import type { Logger } from "../common/log.js";
 import type { Caller } from "./httpGate.js";
 
 export interface SessionLimits {

@@ -21,7 +21,7 @@
  */
 import type http from "node:http";
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
-import type { Logger } from "../shared/log.js";
+import type { Logger } from "../common/log.js";
 import { type Authenticator, bearerOf, type Caller, callerFor, type Refusal, sameSecret } from "./httpGate.js";
 import type { OAuthSettings } from "./oauthConfig.js";
 import { ProtectedResource } from "./protectedResource.js";

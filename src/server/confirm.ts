@@ -10,7 +10,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
-import { ToolError } from "../shared/errors.js";
+import { ToolError } from "../common/errors.js";
 import { loadSchemaValidator } from "./schemaValidator.js";
 
 export interface ConfirmationRequest {

@@ -10,7 +10,7 @@
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { type LoggingLevel, LoggingLevelSchema } from "@modelcontextprotocol/sdk/types.js";
-import type { Logger, LogLevel } from "../shared/log.js";
+import type { Logger, LogLevel } from "../common/log.js";
 import { whenClosed } from "./lifecycle.js";
 import { wrapRequestHandler } from "./sdkInternals.js";
 

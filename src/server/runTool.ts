@@ -9,7 +9,7 @@ import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/proto
 import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { Services } from "../domain/runtime.js";
-import { type ErrorPayload, ToolError } from "../shared/errors.js";
+import { type ErrorPayload, ToolError } from "../common/errors.js";
 import type { ToolContext, ToolDefinition } from "../tools/shared/define.js";
 import { actorOf } from "./actor.js";
 import { confirmWithPerson } from "./confirm.js";

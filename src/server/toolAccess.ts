@@ -13,7 +13,7 @@
 import type { RateClass } from "../domain/rateLimits.js";
 import { rateLimitedError, retryAfterSeconds } from "../domain/rateLimits.js";
 import type { Services } from "../domain/runtime.js";
-import { ToolError } from "../shared/errors.js";
+import { ToolError } from "../common/errors.js";
 import type { ToolInfo } from "./toolCatalogue.js";
 
 export const SCOPES = { read: "alturl:read", write: "alturl:write", admin: "alturl:admin" } as const;

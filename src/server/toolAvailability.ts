@@ -9,7 +9,7 @@
  * answers both). Nothing is sent to VICIdial for any of these.
  */
 import { DEFAULT_SYSTEM, type Services } from "../domain/runtime.js";
-import { type ErrorCode, ToolError } from "../shared/errors.js";
+import { type ErrorCode, ToolError } from "../common/errors.js";
 import type { ToolInfo } from "./toolCatalogue.js";
 import { toolSelectionRule } from "./toolSelection.js";
 

@@ -1,6 +1,6 @@
 /** list_alt_urls: the Alt URLs of one campaign, in-group or list, in firing order. */
 import { z } from "zod";
-import { entryLabel } from "../shared/model.js";
+import { entryLabel } from "../common/model.js";
 import { defineTool } from "./shared/define.js";
 import { resolveEntry } from "./shared/entry.js";
 import { altUrlTable, withWarnings } from "./shared/format.js";

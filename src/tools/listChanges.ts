@@ -2,8 +2,8 @@
 import { z } from "zod";
 import { readChanges } from "../domain/auditHistory.js";
 import { auditOff } from "../domain/undo.js";
-import { invalidInput } from "../shared/errors.js";
-import { ENTRY_TYPES } from "../shared/model.js";
+import { invalidInput } from "../common/errors.js";
+import { ENTRY_TYPES } from "../common/model.js";
 import { changeViewSchema } from "./shared/configSchemas.js";
 import { defineTool } from "./shared/define.js";
 import { withWarnings } from "./shared/format.js";

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { previewDisposition } from "../domain/dispoPreview.js";
 import type { FiringRow } from "../domain/firing.js";
-import { entryLabel } from "../shared/model.js";
+import { entryLabel } from "../common/model.js";
 import { defineTool } from "./shared/define.js";
 import { resolveEntry } from "./shared/entry.js";
 import { withWarnings } from "./shared/format.js";

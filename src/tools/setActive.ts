@@ -4,7 +4,7 @@
  * and switching a row on checks its URL against the server's URL policy.
  */
 import { z } from "zod";
-import { entryLabel } from "../shared/model.js";
+import { entryLabel } from "../common/model.js";
 import { defineTool } from "./shared/define.js";
 import { addleadWarning, resolveEntry } from "./shared/entry.js";
 import { describeRow, withWarnings } from "./shared/format.js";

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { checkValues } from "../domain/rowRules.js";
 import { wayFor } from "../domain/system.js";
-import { entryLabel } from "../shared/model.js";
+import { entryLabel } from "../common/model.js";
 import { defineTool } from "./shared/define.js";
 import { addleadWarning, resolveEntry } from "./shared/entry.js";
 import { describeRow, formatChanges, withWarnings } from "./shared/format.js";

@@ -1,7 +1,7 @@
 /** Small checks several test files share. */
 import { expect } from "vitest";
+import { ToolError } from "../../src/common/errors.js";
 import type { SandboxRequestRecord } from "../../src/sandbox/index.js";
-import { ToolError } from "../../src/shared/errors.js";
 
 /** Run `fn` and return the INVALID_INPUT ToolError it throws (fails when nothing is thrown). */
 export function refusal(fn: () => unknown): ToolError {

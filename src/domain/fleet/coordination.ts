@@ -12,8 +12,8 @@
 import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
 import { shownCoordinationUrl } from "../../config/org.js";
-import { ToolError } from "../../shared/errors.js";
-import type { Logger } from "../../shared/log.js";
+import { ToolError } from "../../common/errors.js";
+import type { Logger } from "../../common/log.js";
 
 export interface CoordinationOptions {
   url: string;

@@ -5,7 +5,7 @@
  * is set, so a single instance never loads the Redis client.
  */
 import type { Config } from "../../config/env.js";
-import type { Logger } from "../../shared/log.js";
+import type { Logger } from "../../common/log.js";
 import type { SystemDeps, SystemSettings } from "../system.js";
 import { Coordination, digest } from "./coordination.js";
 import { FleetLocks } from "./locks.js";

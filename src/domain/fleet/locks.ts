@@ -12,9 +12,9 @@
  * (30 s) may lose its lock while its write is still going; it logs an error.
  */
 import { randomUUID } from "node:crypto";
-import { KeyedMutex } from "../../shared/concurrency.js";
-import { ToolError } from "../../shared/errors.js";
-import type { Logger } from "../../shared/log.js";
+import { KeyedMutex } from "../../common/concurrency.js";
+import { ToolError } from "../../common/errors.js";
+import type { Logger } from "../../common/log.js";
 import type { LockProvider } from "../writer.js";
 import { type Coordination, digest } from "./coordination.js";
 

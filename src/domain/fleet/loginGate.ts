@@ -22,8 +22,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { type Judged, LoginGate, type LoginVerdict } from "../../client/loginGate.js";
-import { ERROR_CODES, type ErrorCode, ToolError } from "../../shared/errors.js";
-import type { Logger } from "../../shared/log.js";
+import { ERROR_CODES, type ErrorCode, ToolError } from "../../common/errors.js";
+import type { Logger } from "../../common/log.js";
 import { type Coordination, digest } from "./coordination.js";
 
 export const STOP_TTL_MS = 15 * 60_000;

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import type { Services } from "../../domain/runtime.js";
-import { ERROR_CODES } from "../../shared/errors.js";
+import { ERROR_CODES } from "../../common/errors.js";
 import { named } from "./shapeNames.js";
 
 export interface ToolAnnotations {

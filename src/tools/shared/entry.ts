@@ -6,7 +6,7 @@
 import { checkEntryId, type ResolvedEntry } from "../../domain/entries.js";
 import type { Services } from "../../domain/runtime.js";
 import type { VicidialSystem } from "../../domain/system.js";
-import type { EntryType, UrlType } from "../../shared/model.js";
+import type { EntryType, UrlType } from "../../common/model.js";
 import { idText } from "./schemas.js";
 
 export interface EntryArgs {

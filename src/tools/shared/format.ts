@@ -1,5 +1,5 @@
 /** The short human-readable text beside structuredContent. */
-import { type AltUrl, entryLabel } from "../../shared/model.js";
+import { type AltUrl, entryLabel } from "../../common/model.js";
 
 function cell(s: string): string {
   return s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");

@@ -4,7 +4,7 @@
  * huge argument is refused at once instead of being checked at length.
  */
 import { z } from "zod";
-import { ENTRY_TYPES, URL_TYPES } from "../../shared/model.js";
+import { ENTRY_TYPES, URL_TYPES } from "../../common/model.js";
 import { named } from "./shapeNames.js";
 
 /** Longest id VICIdial stores (campaign_id is varchar(20); list ids up to 19 digits). */

@@ -1,0 +1,65 @@
+/**
+ * What the last build put where: esbuild's metafile of the bundle, kept
+ * beside the dependencies (not in dist/: the package does not need it), for
+ * the tests and the benchmark that ask which libraries a file holds and
+ * which files the server loads at start. The bundle is minified, so its
+ * files no longer name their modules in comments.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const BUNDLE_META = path.join(root, "node_modules", ".cache", "vicidial-alturl-mcp", "bundle-meta.json");
+
+/** Record a build's metafile, its output paths relative to dist/. */
+export function writeBundleMeta(metafile, outdir) {
+  const outputs = {};
+  for (const [file, out] of Object.entries(metafile.outputs)) {
+    if (!file.endsWith(".js")) continue;
+    const rel = (f) => path.relative(outdir, path.resolve(root, f)).replaceAll("\\", "/");
+    outputs[rel(file)] = {
+      inputs: Object.keys(out.inputs),
+      imports: out.imports.filter((i) => i.kind === "import-statement" && !i.external).map((i) => rel(i.path)),
+    };
+  }
+  mkdirSync(path.dirname(BUNDLE_META), { recursive: true });
+  writeFileSync(BUNDLE_META, JSON.stringify({ outputs }));
+}
+
+function readMeta() {
+  return JSON.parse(readFileSync(BUNDLE_META, "utf8"));
+}
+
+/** The package a bundled input belongs to (the innermost node_modules/<name>), or null for our own code. */
+export function packageOf(input) {
+  const parts = input.split("/");
+  const at = parts.lastIndexOf("node_modules");
+  if (at < 0) return null;
+  return parts[at + 1]?.startsWith("@") ? `${parts[at + 1]}/${parts[at + 2]}` : (parts[at + 1] ?? null);
+}
+
+/** The dist files loaded at start from `entry` (relative to dist/, e.g. "index.js"): it and its static imports. */
+export function startFiles(entry = "index.js") {
+  const { outputs } = readMeta();
+  const seen = new Set();
+  const visit = (f) => {
+    if (seen.has(f) || !outputs[f]) return;
+    seen.add(f);
+    for (const i of outputs[f].imports) visit(i);
+  };
+  visit(entry);
+  return [...seen];
+}
+
+/** The libraries the given dist files hold (every .js of the bundle when none given). */
+export function packagesIn(files) {
+  const { outputs } = readMeta();
+  const found = new Set();
+  for (const f of files ?? Object.keys(outputs))
+    for (const input of outputs[f]?.inputs ?? []) {
+      const p = packageOf(input);
+      if (p) found.add(p);
+    }
+  return [...found].sort();
+}
