@@ -5,6 +5,8 @@
  * With no VICIDIAL_URL everything runs on the embedded sandbox.
  */
 import path from "node:path";
+import { createLogger, parseLogLevel } from "./common/log.js";
+import { Redactor } from "./common/redact.js";
 import { loadDotenvFile } from "./config/dotenvFile.js";
 import { type Config, ConfigError, loadConfig, quotable } from "./config/env.js";
 import { loadSystemsFile, SYSTEMS_FILE_VARIABLE, type SystemsFile } from "./config/systemsFile.js";
@@ -15,8 +17,6 @@ import type { SessionLimits } from "./entry/http.js";
 import { SERVER_NAME, SERVER_VERSION } from "./server/createServer.js";
 import { toolCatalogue } from "./server/toolCatalogue.js";
 import { checkToolSelection } from "./server/toolSelection.js";
-import { createLogger, parseLogLevel } from "./common/log.js";
-import { Redactor } from "./common/redact.js";
 
 const HELP = `${SERVER_NAME} ${SERVER_VERSION}: MCP server for VICIdial Alt URLs
 

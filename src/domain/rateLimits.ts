@@ -7,8 +7,9 @@
  * coordination server the same rule is kept there (domain/fleet/rateLimits.ts),
  * shared by every instance.
  */
-import type { Rate } from "../config/org.js";
+
 import { ToolError } from "../common/errors.js";
+import type { Rate } from "../config/org.js";
 
 export type RateClass = "write" | "destructive";
 

@@ -3,9 +3,10 @@
  * the VICIdial systems (each with its own connection, login stop, locks and
  * restrictions), the audit log, the redactor and the logger.
  */
-import type { Config } from "../config/env.js";
+
 import { createLogger, type Logger, type LogLevel } from "../common/log.js";
 import { Redactor } from "../common/redact.js";
+import type { Config } from "../config/env.js";
 import { AuditLog } from "./audit.js";
 import { LocalRateLimits, type RateLimits } from "./rateLimits.js";
 import { type SystemDeps, type SystemSettings, VicidialSystem } from "./system.js";

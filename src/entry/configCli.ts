@@ -10,14 +10,14 @@
 import { readFile } from "node:fs/promises";
 import os from "node:os";
 import { createInterface } from "node:readline/promises";
+import { ToolError } from "../common/errors.js";
+import { ENTRY_TYPES, type EntryType, URL_TYPES_BY_ENTRY, type UrlType } from "../common/model.js";
 import { ConfigError } from "../config/env.js";
 import { type ExportRequest, exportDocument } from "../domain/configExport.js";
 import { applyDocument, loadDocument, type Plan, planDocument } from "../domain/configPlan.js";
 import { applyText, planText } from "../domain/configText.js";
 import { checkEntryId } from "../domain/entries.js";
 import type { Services } from "../domain/runtime.js";
-import { ToolError } from "../common/errors.js";
-import { ENTRY_TYPES, type EntryType, URL_TYPES_BY_ENTRY, type UrlType } from "../common/model.js";
 
 export const CONFIG_COMMANDS = ["export", "plan", "apply"] as const;
 

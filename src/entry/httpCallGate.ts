@@ -16,11 +16,11 @@
  * on, and the server answers each call in it the same way in-band.
  */
 import type http from "node:http";
+import type { ErrorPayload } from "../common/errors.js";
 import type { Services } from "../domain/runtime.js";
 import { errorResult } from "../server/runTool.js";
 import { admitCall, grants, heldScopes, insufficientScope, READING_METHODS, SCOPES, scopeNeeded } from "../server/toolAccess.js";
 import type { ToolInfo } from "../server/toolCatalogue.js";
-import type { ErrorPayload } from "../common/errors.js";
 import type { Caller } from "./httpGate.js";
 import type { ProtectedResource } from "./protectedResource.js";
 

@@ -18,8 +18,8 @@ import { randomUUID } from "node:crypto";
 import type http from "node:http";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { ConfigError } from "../config/env.js";
 import type { Logger } from "../common/log.js";
+import { ConfigError } from "../config/env.js";
 import type { Caller } from "./httpGate.js";
 
 export interface SessionLimits {

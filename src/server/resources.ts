@@ -5,10 +5,10 @@
  */
 import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
-import type { Services } from "../domain/runtime.js";
-import { CREDENTIAL_VARIABLES, VARIABLE_REFERENCE } from "../domain/templateVars.js";
 import { ToolError } from "../common/errors.js";
 import { type EntryType, entryLabel, URL_TYPES_BY_ENTRY, type UrlType } from "../common/model.js";
+import type { Services } from "../domain/runtime.js";
+import { CREDENTIAL_VARIABLES, VARIABLE_REFERENCE } from "../domain/templateVars.js";
 
 export const ALT_URLS_TEMPLATE = "vicidial://campaigns/{campaign_id}/alt-urls/{url_type}";
 export const URL_VARIABLES_URI = "vicidial://reference/url-variables";

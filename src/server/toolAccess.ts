@@ -10,10 +10,11 @@
  * ones before it (an admin token sees every tool), so a client that asks for
  * the one scope a 403 names keeps what it had.
  */
+
+import { ToolError } from "../common/errors.js";
 import type { RateClass } from "../domain/rateLimits.js";
 import { rateLimitedError, retryAfterSeconds } from "../domain/rateLimits.js";
 import type { Services } from "../domain/runtime.js";
-import { ToolError } from "../common/errors.js";
 import type { ToolInfo } from "./toolCatalogue.js";
 
 export const SCOPES = { read: "alturl:read", write: "alturl:write", admin: "alturl:admin" } as const;

@@ -8,8 +8,9 @@
  * A name no tool has answers with the names there are (toolServing.ts
  * answers both). Nothing is sent to VICIdial for any of these.
  */
-import { DEFAULT_SYSTEM, type Services } from "../domain/runtime.js";
+
 import { type ErrorCode, ToolError } from "../common/errors.js";
+import { DEFAULT_SYSTEM, type Services } from "../domain/runtime.js";
 import type { ToolInfo } from "./toolCatalogue.js";
 import { toolSelectionRule } from "./toolSelection.js";
 

@@ -14,8 +14,8 @@
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import type { Services } from "../domain/runtime.js";
 import { ToolError } from "../common/errors.js";
+import type { Services } from "../domain/runtime.js";
 import { actorOf, admittedOf, scopesOf } from "./actor.js";
 import { errorResult, runTool } from "./runTool.js";
 import { admitCall, grants, insufficientScope, scopeNeeded } from "./toolAccess.js";

@@ -10,11 +10,11 @@
 import { z } from "zod";
 import type { PlannedRequest } from "../client/connection.js";
 import { altModeOff } from "../client/entryErrors.js";
+import { asToolError, invalidInput, type ToolError } from "../common/errors.js";
+import { type AltUrl, ENTRY_TYPES, EntryLabel, type EntryRef, entryLabel } from "../common/model.js";
 import { wantedFromSource } from "../domain/copySources.js";
 import { matchRows, type RowOutcome, reconcileEntry } from "../domain/reconcile.js";
 import { wayFor } from "../domain/system.js";
-import { asToolError, invalidInput, type ToolError } from "../common/errors.js";
-import { type AltUrl, ENTRY_TYPES, EntryLabel, type EntryRef, entryLabel } from "../common/model.js";
 import { defineTool, errorSchema } from "./shared/define.js";
 import { resolveEntry } from "./shared/entry.js";
 import { withWarnings } from "./shared/format.js";

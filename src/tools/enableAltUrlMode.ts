@@ -4,11 +4,11 @@
  */
 import { z } from "zod";
 import type { TransportError } from "../client/transport.js";
+import { ToolError } from "../common/errors.js";
+import { ALL_STATUSES, type AltUrl } from "../common/model.js";
 import { isUnknownOutcome, notApplied, stillUnknown } from "../domain/outcomes.js";
 import { checkTemplate } from "../domain/templateVars.js";
 import { prepareAltUrl } from "../domain/urlPolicy.js";
-import { ToolError } from "../common/errors.js";
-import { ALL_STATUSES, type AltUrl } from "../common/model.js";
 import { defineTool } from "./shared/define.js";
 import { resolveEntry } from "./shared/entry.js";
 import { withWarnings } from "./shared/format.js";

@@ -1,7 +1,7 @@
 /** export_alt_urls: the live Alt URLs of some entries as a configuration document. */
 import { z } from "zod";
-import { exportDocument } from "../domain/configExport.js";
 import { ENTRY_TYPES, entryLabel, URL_TYPES } from "../common/model.js";
+import { exportDocument } from "../domain/configExport.js";
 import { defineTool } from "./shared/define.js";
 import { withWarnings } from "./shared/format.js";
 import { campaignId, idText, systemArg, warningsSchema } from "./shared/schemas.js";

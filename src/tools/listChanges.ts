@@ -1,9 +1,9 @@
 /** list_changes: the audit log, newest first. */
 import { z } from "zod";
-import { readChanges } from "../domain/auditHistory.js";
-import { auditOff } from "../domain/undo.js";
 import { invalidInput } from "../common/errors.js";
 import { ENTRY_TYPES } from "../common/model.js";
+import { readChanges } from "../domain/auditHistory.js";
+import { auditOff } from "../domain/undo.js";
 import { changeViewSchema } from "./shared/configSchemas.js";
 import { defineTool } from "./shared/define.js";
 import { withWarnings } from "./shared/format.js";

@@ -1,10 +1,10 @@
 /** list_url_deliveries: what VICIdial really fetched for each call, and what came back. */
 import { z } from "zod";
+import { invalidInput } from "../common/errors.js";
+import { ENTRY_TYPES } from "../common/model.js";
 import { checkQuery, listDeliveries, MAX_DAYS_AFTER, MAX_LIMIT } from "../domain/deliveries.js";
 import type { Delivery } from "../domain/deliveryTally.js";
 import { RESPONSE_CHARS } from "../domain/deliveryTally.js";
-import { invalidInput } from "../common/errors.js";
-import { ENTRY_TYPES } from "../common/model.js";
 import { defineTool } from "./shared/define.js";
 import { resolveEntry } from "./shared/entry.js";
 import { withWarnings } from "./shared/format.js";

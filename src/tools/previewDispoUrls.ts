@@ -5,9 +5,9 @@
  * not ALT fires none of its Alt URLs, so that is stated before anything else.
  */
 import { z } from "zod";
+import { entryLabel } from "../common/model.js";
 import { previewDisposition } from "../domain/dispoPreview.js";
 import type { FiringRow } from "../domain/firing.js";
-import { entryLabel } from "../common/model.js";
 import { defineTool } from "./shared/define.js";
 import { resolveEntry } from "./shared/entry.js";
 import { withWarnings } from "./shared/format.js";

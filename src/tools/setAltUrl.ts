@@ -1,8 +1,8 @@
 /** set_alt_url: create or update one Alt URL of a campaign, in-group or list. */
 import { z } from "zod";
+import { entryLabel } from "../common/model.js";
 import { checkValues } from "../domain/rowRules.js";
 import { wayFor } from "../domain/system.js";
-import { entryLabel } from "../common/model.js";
 import { defineTool } from "./shared/define.js";
 import { addleadWarning, resolveEntry } from "./shared/entry.js";
 import { describeRow, formatChanges, withWarnings } from "./shared/format.js";

@@ -5,11 +5,11 @@
  * (src/domain/prober.ts), fenced by the address policy.
  */
 import { z } from "zod";
+import { invalidInput, ToolError } from "../common/errors.js";
+import { entryLabel } from "../common/model.js";
 import { createAltUrlTester } from "../domain/prober.js";
 import { checkTemplate, fillTemplate } from "../domain/templateVars.js";
 import { prepareAltUrl } from "../domain/urlPolicy.js";
-import { invalidInput, ToolError } from "../common/errors.js";
-import { entryLabel } from "../common/model.js";
 import { defineTool } from "./shared/define.js";
 import { resolveEntry } from "./shared/entry.js";
 import { withWarnings } from "./shared/format.js";

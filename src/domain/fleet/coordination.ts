@@ -11,9 +11,9 @@
  */
 import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
-import { shownCoordinationUrl } from "../../config/org.js";
 import { ToolError } from "../../common/errors.js";
 import type { Logger } from "../../common/log.js";
+import { shownCoordinationUrl } from "../../config/org.js";
 
 export interface CoordinationOptions {
   url: string;

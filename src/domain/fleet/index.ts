@@ -4,8 +4,9 @@
  * createServices. Imported lazily by the entry point, only when the variable
  * is set, so a single instance never loads the Redis client.
  */
-import type { Config } from "../../config/env.js";
+
 import type { Logger } from "../../common/log.js";
+import type { Config } from "../../config/env.js";
 import type { SystemDeps, SystemSettings } from "../system.js";
 import { Coordination, digest } from "./coordination.js";
 import { FleetLocks } from "./locks.js";

@@ -5,8 +5,8 @@
  * a handler sees only its ToolContext, never the SDK.
  */
 import { z } from "zod";
-import type { Services } from "../../domain/runtime.js";
 import { ERROR_CODES } from "../../common/errors.js";
+import type { Services } from "../../domain/runtime.js";
 import { named } from "./shapeNames.js";
 
 export interface ToolAnnotations {

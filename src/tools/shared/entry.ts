@@ -3,10 +3,11 @@
  * as VICIdial spells it, checked against the server's restrictions before
  * any request leaves.
  */
+
+import type { EntryType, UrlType } from "../../common/model.js";
 import { checkEntryId, type ResolvedEntry } from "../../domain/entries.js";
 import type { Services } from "../../domain/runtime.js";
 import type { VicidialSystem } from "../../domain/system.js";
-import type { EntryType, UrlType } from "../../common/model.js";
 import { idText } from "./schemas.js";
 
 export interface EntryArgs {
