@@ -241,5 +241,12 @@ describe("refusing a document, naming each problem's path and its fix", () => {
     expect((await problems("- a\n- b")).field).toBe("document");
     expect((await problems("entries: []")).paths).toEqual(["version"]);
     expect((await problems("version: 2\nentries: []\nextra: 1")).paths).toEqual(["extra", "version"]);
+    // A key that is no plain name is quoted, so the path still says which one (YAML's bare "?" is an empty key).
+    const odd = await problems("?");
+    expect(odd.paths).toContain('""');
+    expect(odd.error.message).toMatch(/^"": is not a field of a document/);
+    expect((await problems("version: 1\nentries:\n  - {campaign_id: '2001', alt_urls: [], 'two words': 1}")).paths).toEqual([
+      'entries[0]["two words"]',
+    ]);
   });
 });

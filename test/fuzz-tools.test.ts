@@ -113,8 +113,9 @@ describe.each(ALL_TOOLS.map((t) => [t.name, t] as const))("%s", (name, tool) => 
           // The field names an argument of the tool (or the unknown key given).
           expect(typeof err.field, where).toBe("string");
           const f = err.field!;
-          // A configuration document's problems are named by their path inside it (entries[0].alt_urls[1].url).
-          const inDocument = keys.includes("document") && /^(document|version|entries)\b/.test(f);
+          // A configuration document's problems are named by their path inside it (entries[0].alt_urls[1].url, extra).
+          const problems = (r.structured.problems as { path: string }[] | undefined) ?? [];
+          const inDocument = keys.includes("document") && (f === "document" || problems.some((p) => p.path === f));
           const names =
             keys.some((k) => f === k || f.startsWith(`${k}.`) || f.startsWith(`${k}[`)) ||
             Object.hasOwn(args, f) ||

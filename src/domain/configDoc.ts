@@ -109,8 +109,10 @@ class Checker {
     for (const key of Object.keys(obj)) {
       if (allowed.includes(key)) continue;
       const alias = ALIASES[key];
+      // A key that is no plain name (empty, spaced, ...) is quoted, so the path still says which one.
+      const name = /^[A-Za-z_][\w-]*$/.test(key) ? key : JSON.stringify(key);
       this.add(
-        `${path}${path ? "." : ""}${key}`,
+        path === "" ? name : name.startsWith('"') ? `${path}[${name}]` : `${path}.${name}`,
         `is not a field of ${what}.`,
         alias ? `Use ${alias}.` : `Remove it (or check its spelling); ${what} has the fields ${allowed.join(", ")}.`,
       );
