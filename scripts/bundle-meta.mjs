@@ -8,6 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { packageRootOf } from "./third-party-licenses.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const BUNDLE_META = path.join(root, "node_modules", ".cache", "vicidial-alturl-mcp", "bundle-meta.json");
@@ -31,12 +32,10 @@ function readMeta() {
   return JSON.parse(readFileSync(BUNDLE_META, "utf8"));
 }
 
-/** The package a bundled input belongs to (the innermost node_modules/<name>), or null for our own code. */
+/** The name of the package a bundled input belongs to, or null for our own code. */
 export function packageOf(input) {
-  const parts = input.split("/");
-  const at = parts.lastIndexOf("node_modules");
-  if (at < 0) return null;
-  return parts[at + 1]?.startsWith("@") ? `${parts[at + 1]}/${parts[at + 2]}` : (parts[at + 1] ?? null);
+  const dir = packageRootOf(input);
+  return dir === null ? null : dir.slice(dir.lastIndexOf("node_modules/") + "node_modules/".length);
 }
 
 /** The dist files loaded at start from `entry` (relative to dist/, e.g. "index.js"): it and its static imports. */

@@ -14,6 +14,7 @@ import { createServices, DEFAULT_SYSTEM, type Services } from "./domain/runtime.
 import { UNSTARTED_SANDBOX } from "./domain/systems.js";
 import type { ConfigCommand } from "./entry/configCli.js";
 import type { SessionLimits } from "./entry/http.js";
+import { lazySandboxes } from "./entry/lazySandboxes.js";
 import { SERVER_NAME, SERVER_VERSION } from "./server/createServer.js";
 import { toolCatalogue } from "./server/toolCatalogue.js";
 import { checkToolSelection } from "./server/toolSelection.js";
@@ -141,14 +142,13 @@ async function connect(cfg: Config, systems: SystemsFile | null, opts: { lazySan
   let startLater: ((system: string) => Promise<string>) | undefined;
   if (baseUrl === null && opts.lazySandbox) {
     baseUrl = UNSTARTED_SANDBOX;
-    let started: Promise<{ url: string; close(): Promise<void> }> | undefined;
-    startLater = async () => {
-      started ??= import("./sandbox/index.js").then(({ startSandbox }) => startSandbox());
-      const { url } = await started;
-      services.log.info(`embedded VICIdial sandbox started at ${url} (not a real call centre); set VICIDIAL_URL to use a real VICIdial`);
-      return url;
-    };
-    closeSandbox = async () => (await started)?.close();
+    const sandboxes = lazySandboxes({
+      log: () => services.log,
+      describe: (_system, url) =>
+        `embedded VICIdial sandbox started at ${url} (not a real call centre); set VICIDIAL_URL to use a real VICIdial`,
+    });
+    startLater = sandboxes.start;
+    closeSandbox = sandboxes.close;
   } else if (baseUrl === null) {
     // Loaded only when needed: a real deployment never pays for it at start.
     const { startSandbox } = await import("./sandbox/index.js");

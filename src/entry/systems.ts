@@ -10,6 +10,7 @@ import type { SystemsFile } from "../config/systemsFile.js";
 import { createSystemsServices, type ServiceOptions, type Services } from "../domain/runtime.js";
 import type { SystemSettings } from "../domain/system.js";
 import { UNSTARTED_SANDBOX } from "../domain/systems.js";
+import { lazySandboxes } from "./lazySandboxes.js";
 
 export interface SystemsRuntime {
   services: Services;
@@ -35,30 +36,20 @@ export function startSystems(
     allowedUrlHosts: e.allowedUrlHosts,
     sandbox: e.url === null,
   }));
-  const started: Promise<{ close(): Promise<void> }>[] = [];
-  let closed = false;
+  const sandboxes = lazySandboxes({
+    log: () => services.log,
+    describe: (name, url) => `system ${name}: embedded VICIdial sandbox started at ${url} (not a real call centre)`,
+  });
   const services = createSystemsServices(
     cfg,
-    {
-      systems: settings,
-      defaultSystem: file.defaultSystem,
-      async startSandbox(name) {
-        if (closed) throw new Error("the server is stopping");
-        const sb = import("../sandbox/index.js").then(({ startSandbox }) => startSandbox());
-        started.push(sb);
-        const { url } = await sb;
-        services.log.info(`system ${name}: embedded VICIdial sandbox started at ${url} (not a real call centre)`);
-        return url;
-      },
-    },
+    { systems: settings, defaultSystem: file.defaultSystem, startSandbox: sandboxes.start },
     { sandbox: false, ...opts },
   );
   return {
     services,
     async close() {
-      closed = true;
       await services.close().catch(() => {});
-      await Promise.all(started.map((p) => p.then((sb) => sb.close()).catch(() => {})));
+      await sandboxes.close();
     },
   };
 }
