@@ -38,7 +38,15 @@ export function packageOf(input) {
   return dir === null ? null : dir.slice(dir.lastIndexOf("node_modules/") + "node_modules/".length);
 }
 
-/** The dist files loaded at start from `entry` (relative to dist/, e.g. "index.js"): it and its static imports. */
+/** The dist file (relative to dist/) that holds a bundled input, e.g. "src/server/createServer.ts". */
+export function fileHolding(input) {
+  const { outputs } = readMeta();
+  const found = Object.entries(outputs).find(([, out]) => out.inputs.includes(input));
+  if (!found) throw new Error(`${input} is in no file of the last build (${BUNDLE_META})`);
+  return found[0];
+}
+
+/** The dist files loaded at start from `entry` (relative to dist/, e.g. "index.js"), or when it is imported: it and its static imports. */
 export function startFiles(entry = "index.js") {
   const { outputs } = readMeta();
   const seen = new Set();

@@ -46,19 +46,22 @@ const dist = path.join(root, "dist");
 const staging = path.join(root, `dist.building-${process.pid}`);
 
 /**
- * Every tool's tools/list entry, computed here once (src/server/toolListing.ts
- * over src/tools/index.ts, bundled to a temporary module and imported) so the
- * server answers tools/list without building or converting a zod schema at
- * start (src/server/toolCatalogue.ts reads it).
+ * What the server answers its first two requests with, computed here once
+ * (bundled to a temporary module and imported) so that at start it neither
+ * builds a zod schema nor loads the SDK: every tool's tools/list entry
+ * (src/server/toolListing.ts over src/tools/index.ts; read by
+ * src/server/toolCatalogue.ts) and the protocol versions of the bundled SDK
+ * (read by src/server/handshake.ts for initialize).
  */
-async function toolCatalogue() {
+async function handshakeFacts() {
   const file = path.join(root, `.tool-catalogue-${process.pid}.mjs`);
   try {
     await build({
       absWorkingDir: root,
       stdin: {
         contents:
-          'import { ALL_TOOLS } from "./src/tools/index.ts"; import { listingOf } from "./src/server/toolListing.ts"; export const catalogue = ALL_TOOLS.map(listingOf);',
+          'import { ALL_TOOLS } from "./src/tools/index.ts"; import { listingOf } from "./src/server/toolListing.ts"; export const catalogue = ALL_TOOLS.map(listingOf);' +
+          'export { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";',
         resolveDir: root,
         loader: "ts",
       },
@@ -70,15 +73,20 @@ async function toolCatalogue() {
       banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
       logLevel: "warning",
     });
-    const { catalogue } = await import(pathToFileURL(file).href);
-    return JSON.stringify(catalogue);
+    const facts = await import(pathToFileURL(file).href);
+    return {
+      __TOOL_CATALOGUE__: JSON.stringify(JSON.stringify(facts.catalogue)),
+      __PROTOCOL_VERSIONS__: JSON.stringify(
+        JSON.stringify({ latest: facts.LATEST_PROTOCOL_VERSION, supported: facts.SUPPORTED_PROTOCOL_VERSIONS }),
+      ),
+    };
   } finally {
     await rm(file, { force: true });
   }
 }
 
 try {
-  const catalogue = await toolCatalogue();
+  const define = await handshakeFacts();
   const { metafile } = await build({
     absWorkingDir: root,
     entryPoints: {
@@ -105,7 +113,7 @@ try {
     metafile: true,
     logLevel: "warning",
     plugins: [zodEnglishOnly, sdkPatches],
-    define: { __TOOL_CATALOGUE__: JSON.stringify(catalogue) },
+    define,
   });
   ownSourceMapsOnly(staging);
   await writeFile(path.join(staging, "THIRD_PARTY_LICENSES.txt"), thirdPartyLicences(root, metafile));

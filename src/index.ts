@@ -4,7 +4,6 @@
  * Streamable HTTP server; `doctor` prints the connection report for a person.
  * With no VICIDIAL_URL everything runs on the embedded sandbox.
  */
-import path from "node:path";
 import { createLogger, parseLogLevel } from "./common/log.js";
 import { Redactor } from "./common/redact.js";
 import { loadDotenvFile } from "./config/dotenvFile.js";
@@ -15,7 +14,7 @@ import { UNSTARTED_SANDBOX } from "./domain/systems.js";
 import type { ConfigCommand } from "./entry/configCli.js";
 import type { SessionLimits } from "./entry/http.js";
 import { lazySandboxes } from "./entry/lazySandboxes.js";
-import { SERVER_NAME, SERVER_VERSION } from "./server/createServer.js";
+import { SERVER_NAME, SERVER_VERSION } from "./server/serverIdentity.js";
 import { toolCatalogue } from "./server/toolCatalogue.js";
 import { checkToolSelection } from "./server/toolSelection.js";
 
@@ -203,46 +202,6 @@ async function banner(rt: Runtime, how: string): Promise<string> {
   return lines.join("\n");
 }
 
-async function runStdio(rt: Runtime): Promise<void> {
-  const { LimitedStdioTransport } = await import("./entry/stdioTransport.js");
-  const { createServer } = await import("./server/createServer.js");
-  const { whenClosed } = await import("./server/lifecycle.js");
-  const server = createServer(rt.services);
-  if (process.stdin.isTTY) {
-    const entry = path.resolve(process.argv[1] ?? "dist/index.js");
-    process.stderr.write(
-      `${await banner(rt, "stdio MCP server")}\n` +
-        "It speaks JSON-RPC on stdin/stdout and is meant to be started by an MCP client, not typed at.\n" +
-        `Connect a client with: ${JSON.stringify({ command: process.execPath, args: [entry] })} (see README), or try: npx @modelcontextprotocol/inspector node ${entry}\n` +
-        "Press Ctrl-C to stop.\n",
-    );
-  }
-  const transport = new LimitedStdioTransport({ warn: (m) => rt.services.log.warn(m) });
-  let closing = false;
-  let signals = 0;
-  // A graceful stop: take no new call, let writes under way finish and be
-  // recorded (bounded by DRAIN_MS, answers still reach stdout), then exit.
-  const shutdown = async (why: string) => {
-    if (why !== "stdin closed" && ++signals > 1) {
-      rt.services.log.warn(`${why} again: exiting without waiting for writes in flight`);
-      process.exit(1);
-    }
-    if (closing) return;
-    closing = true;
-    rt.services.log.info(`${why}: taking no new calls; writes under way get up to ${DRAIN_MS / 1000} s to finish and be recorded`);
-    transport.stopReading();
-    await rt.close();
-    await server.close().catch(() => {});
-    process.exit(0);
-  };
-  // The transport closes when stdin ends or stdout breaks: nobody is left to ask anything, so stop.
-  whenClosed(server, () => void shutdown("stdin closed"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  await server.connect(transport);
-  rt.services.log.debug("stdio transport connected");
-}
-
 function sandboxNames(s: Services): Set<string> {
   return new Set(s.systems.names.filter((n) => s.systems.settings(n)?.sandbox));
 }
@@ -354,7 +313,8 @@ async function main(): Promise<void> {
     }
     return;
   }
-  await runStdio(rt);
+  const { runStdio } = await import("./entry/stdio.js");
+  await runStdio({ services: rt.services, drainMs: DRAIN_MS, banner: () => banner(rt, "stdio MCP server"), close: () => rt.close() });
 }
 
 main().catch((err: unknown) => {

@@ -16,7 +16,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packagesIn } from "../scripts/bundle-meta.mjs";
-import { SERVER_NAME, SERVER_VERSION } from "../src/server/createServer.js";
+import { SERVER_NAME, SERVER_VERSION } from "../src/server/serverIdentity.js";
 import { call, DIST_ENTRY, ROOT } from "./helpers/harness.js";
 
 const exec = promisify(execFile);

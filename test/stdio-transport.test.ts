@@ -7,7 +7,7 @@ import { PassThrough } from "node:stream";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { TopLevelIdScanner } from "../src/entry/jsonRpcId.js";
-import { LimitedStdioTransport, MAX_MESSAGE_BYTES } from "../src/entry/stdioTransport.js";
+import { type EarlyHandler, LimitedStdioTransport, MAX_MESSAGE_BYTES } from "../src/entry/stdioTransport.js";
 
 function scan(text: string, chunkSize = 7): TopLevelIdScanner {
   const scanner = new TopLevelIdScanner();
@@ -34,7 +34,7 @@ describe("TopLevelIdScanner", () => {
   });
 });
 
-function harness(maxMessageBytes?: number) {
+function harness(maxMessageBytes?: number, early?: EarlyHandler) {
   const stdin = new PassThrough();
   const stdout = new PassThrough();
   const warnings: string[] = [];
@@ -49,7 +49,7 @@ function harness(maxMessageBytes?: number) {
       pending = pending.slice(nl + 1);
     }
   });
-  const transport = new LimitedStdioTransport({ stdin, stdout, maxMessageBytes, warn: (m) => warnings.push(m) });
+  const transport = new LimitedStdioTransport({ stdin, stdout, maxMessageBytes, warn: (m) => warnings.push(m), early });
   transport.onmessage = (m) => received.push(m);
   let closed = 0;
   transport.onclose = () => closed++;
@@ -123,5 +123,80 @@ describe("LimitedStdioTransport", () => {
     await h.settle();
     await h.transport.close();
     expect(h.closed()).toBe(1);
+  });
+});
+
+describe("LimitedStdioTransport before the server is connected (listen, then start)", () => {
+  /** Answers initialize (and forwards it), takes the initialized notification, answers the first tools/list. */
+  function early() {
+    const others: number[] = [];
+    const handler: EarlyHandler = {
+      take: (m) => {
+        if (m.method === "initialize") return { answer: Promise.resolve({ early: "init" }), forward: true };
+        if (m.method === "notifications/initialized") return { forward: true };
+        if (m.method === "tools/list") return { answer: Promise.resolve({ tools: [] }), forward: false };
+        return undefined;
+      },
+      other: () => others.push(1),
+    };
+    return { handler, others };
+  }
+
+  it("answers what the early handler takes at once, and hands the rest to the server in order once it connects", async () => {
+    const e = early();
+    const h = harness(undefined, e.handler);
+    h.transport.listen();
+    h.stdin.write('{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}\n{"jsonrpc":"2.0","method":"notifications/initialized"}\n');
+    h.stdin.write('{"jsonrpc":"2.0","id":2,"method":"tools/list"}\n{"jsonrpc":"2.0","id":3,"method":"ping"}\n');
+    await h.settle();
+    // Answered before any server exists; nothing delivered yet; the ping asked for the server.
+    expect(h.written).toEqual([
+      { jsonrpc: "2.0", id: 1, result: { early: "init" } },
+      { jsonrpc: "2.0", id: 2, result: { tools: [] } },
+    ]);
+    expect(h.received).toEqual([]);
+    expect(e.others).toEqual([1]);
+    await h.transport.start();
+    expect(h.received).toEqual([
+      { jsonrpc: "2.0", id: 1, method: "initialize", params: {} },
+      { jsonrpc: "2.0", method: "notifications/initialized" },
+      { jsonrpc: "2.0", id: 3, method: "ping" },
+    ]);
+    // The server's own answer to the forwarded initialize is not sent again; its others are.
+    await h.transport.send({ jsonrpc: "2.0", id: 1, result: { from: "server" } });
+    await h.transport.send({ jsonrpc: "2.0", id: 3, result: {} });
+    await h.settle();
+    expect(h.written.slice(2)).toEqual([{ jsonrpc: "2.0", id: 3, result: {} }]);
+  });
+
+  it("refuses an oversize or unparsable line before the server connects too, and asks for the server", async () => {
+    const e = early();
+    const h = harness(100, e.handler);
+    h.transport.listen();
+    h.stdin.write(`{"jsonrpc":"2.0","id":"big","method":"tools/call","params":{"x":"${"a".repeat(500)}"}}\nnot json\n`);
+    await h.settle();
+    expect(h.written.map((w) => (w.error as { code: number }).code)).toEqual([-32600, -32700]);
+    expect(e.others).toEqual([1, 1]);
+  });
+
+  it("a stdin that ends before the server connects is reported to it once it does", async () => {
+    const h = harness(undefined, early().handler);
+    h.transport.listen();
+    h.stdin.end();
+    await h.settle();
+    expect(h.closed()).toBe(0);
+    await h.transport.start();
+    await h.settle();
+    expect(h.closed()).toBe(1);
+  });
+
+  it("a message that fails the SDK's check after an early answer still gets the JSON-RPC error, once", async () => {
+    const h = harness(undefined, early().handler);
+    h.transport.listen();
+    h.stdin.write('{"jsonrpc":"2.0","id":5,"method":7}\n');
+    await h.transport.start();
+    await h.settle();
+    expect(h.written).toEqual([{ jsonrpc: "2.0", id: 5, error: expect.objectContaining({ code: -32600 }) }]);
+    expect(h.received).toEqual([]);
   });
 });

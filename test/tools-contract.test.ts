@@ -10,7 +10,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listingOf, toolOf } from "../src/server/toolListing.js";
+import { toolOf } from "../src/server/handshake.js";
+import { listingOf } from "../src/server/toolListing.js";
 import { ALL_TOOLS } from "../src/tools/index.js";
 import { type InProcess, inProcess } from "./helpers/harness.js";
 

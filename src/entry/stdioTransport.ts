@@ -10,9 +10,14 @@
  *   JSON-RPC error for it rather than ignored;
  * - the end of stdin (or a broken stdout) closes the transport, so the
  *   server shuts down instead of lingering.
+ *
+ * It may listen before the SDK's server is connected (listen()): an `early`
+ * hook then answers what it can (stdio.ts: initialize and tools/list) and
+ * every other message waits, in order, for start(), which loads the SDK's
+ * message schema and hands them over.
  */
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { type JSONRPCMessage, JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { TopLevelIdScanner } from "./jsonRpcId.js";
 
 /** Every message a client sends this server is small; 1 MiB, as over HTTP, is far more than any call needs. */
@@ -28,7 +33,31 @@ export interface StdioTransportOptions {
   maxMessageBytes?: number;
   /** Where refused messages are reported (the logger: stderr and the client's log). */
   warn?: (message: string) => void;
+  /** Consulted for what arrives before start(). */
+  early?: EarlyHandler;
 }
+
+export interface EarlyHandler {
+  /** A JSON object that came before start(): what to do with it (see EarlyTake), or undefined to leave it to the server. */
+  take(message: Record<string, unknown>): EarlyTake | undefined;
+  /** Something came before start() that is left to the server, or refused here (too large, not JSON). */
+  other(): void;
+}
+
+/**
+ * What the `early` hook does with a message that came before the server was
+ * connected: `answer` is written as the reply to it; `forward` hands the
+ * message to the server too once it is connected, whose own reply to it is
+ * then dropped (the client has had one); `answered` runs once the answer is
+ * written.
+ */
+export interface EarlyTake {
+  answer?: Promise<unknown>;
+  forward: boolean;
+  answered?: () => void;
+}
+
+type MessageCheck = (value: unknown) => { success: true; data: JSONRPCMessage } | { success: false };
 
 export class LimitedStdioTransport implements Transport {
   onclose?: () => void;
@@ -43,19 +72,32 @@ export class LimitedStdioTransport implements Transport {
   private size = 0;
   /** Set while an oversize message streams past: its id is looked for, its bytes counted and dropped. */
   private oversize: { scanner: TopLevelIdScanner; bytes: number } | null = null;
+  private readonly early?: EarlyHandler;
+  private listening = false;
   private started = false;
   private closed = false;
+  private closeReported = false;
+  /** The SDK's JSON-RPC message schema, loaded by start(). */
+  private check: MessageCheck | null = null;
+  /** What arrived before start(), in order: raw values still to be checked, or messages made here. */
+  private waiting: { value: unknown; checked: boolean }[] = [];
+  /** Ids of requests answered early and forwarded: the server's reply to each is not sent again. */
+  private readonly answeredEarly = new Set<string | number>();
+  /** Early answers go out in the order their requests came. */
+  private earlyWrites: Promise<void> = Promise.resolve();
 
   constructor(opts: StdioTransportOptions = {}) {
     this.stdin = opts.stdin ?? process.stdin;
     this.stdout = opts.stdout ?? process.stdout;
     this.max = opts.maxMessageBytes ?? MAX_MESSAGE_BYTES;
     this.warn = opts.warn ?? ((m) => process.stderr.write(`${m}\n`));
+    this.early = opts.early;
   }
 
-  async start(): Promise<void> {
-    if (this.started) throw new Error("LimitedStdioTransport already started");
-    this.started = true;
+  /** Start reading stdin before the server is connected (start() does it otherwise). */
+  listen(): void {
+    if (this.listening) return;
+    this.listening = true;
     this.stdin.on("data", this.onData);
     this.stdin.on("end", this.onEnd);
     this.stdin.on("close", this.onEnd);
@@ -63,7 +105,26 @@ export class LimitedStdioTransport implements Transport {
     this.stdout.on("error", this.onStdoutError);
   }
 
+  async start(): Promise<void> {
+    if (this.started) throw new Error("LimitedStdioTransport already started");
+    this.started = true;
+    const { JSONRPCMessageSchema } = await import("@modelcontextprotocol/sdk/types.js");
+    this.check = (value) => JSONRPCMessageSchema.safeParse(value);
+    this.listen();
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const w of waiting) {
+      if (this.closed) break;
+      if (w.checked) this.onmessage?.(w.value as JSONRPCMessage);
+      else this.checkAndDeliver(w.value);
+    }
+    // Closed before the server was connected (stdin ended): tell it now.
+    if (this.closed) queueMicrotask(() => this.reportClose());
+  }
+
   send(message: JSONRPCMessage): Promise<void> {
+    if ("id" in message && message.id !== undefined && !("method" in message) && this.answeredEarly.delete(message.id))
+      return Promise.resolve();
     return this.write(message);
   }
 
@@ -88,7 +149,14 @@ export class LimitedStdioTransport implements Transport {
     this.chunks = [];
     this.size = 0;
     this.oversize = null;
-    this.onclose?.();
+    this.reportClose();
+  }
+
+  /** onclose, once, as soon as there is a server to hear it (start() was called). */
+  private reportClose(): void {
+    if (this.closeReported || !this.started || !this.onclose) return;
+    this.closeReported = true;
+    this.onclose();
   }
 
   private write(message: unknown): Promise<void> {
@@ -154,6 +222,7 @@ export class LimitedStdioTransport implements Transport {
   }
 
   private refuseOversize(scanner: TopLevelIdScanner, bytes: number): void {
+    if (!this.started) this.early?.other();
     const id = scanner.id();
     const limit = `${this.max} bytes (${(this.max / 1024 / 1024).toFixed(this.max % (1024 * 1024) === 0 ? 0 : 1)} MiB)`;
     this.warn(`stdio: refused a message of ${bytes} bytes (id ${JSON.stringify(id)}): over the limit of ${limit} per message.`);
@@ -164,7 +233,10 @@ export class LimitedStdioTransport implements Transport {
     };
     // The client's answer to one of our requests (an elicitation, say): fail that request here, at once.
     if (scanner.kind() === "response") {
-      if (id !== null) this.onmessage?.({ jsonrpc: "2.0", id, error });
+      if (id === null) return;
+      const answer: JSONRPCMessage = { jsonrpc: "2.0", id, error };
+      if (this.check) this.onmessage?.(answer);
+      else this.waiting.push({ value: answer, checked: true });
       return;
     }
     void this.write({ jsonrpc: "2.0", id, error });
@@ -175,11 +247,45 @@ export class LimitedStdioTransport implements Transport {
     try {
       value = JSON.parse(line);
     } catch (err) {
+      if (!this.started) this.early?.other();
       this.warn(`stdio: a line of ${line.length} characters is not JSON (${(err as Error).message}).`);
       void this.write({ jsonrpc: "2.0", id: null, error: { code: PARSE_ERROR, message: "Parse error: the line is not JSON." } });
       return;
     }
-    const parsed = JSONRPCMessageSchema.safeParse(value);
+    if (this.check) this.checkAndDeliver(value);
+    else if (this.started) this.waiting.push({ value, checked: false });
+    else this.beforeStart(value);
+  }
+
+  private beforeStart(value: unknown): void {
+    const take =
+      typeof value === "object" && value !== null && !Array.isArray(value) ? this.early?.take(value as Record<string, unknown>) : undefined;
+    if (!take) this.early?.other();
+    if (take?.answer) {
+      const { id } = value as { id: string | number };
+      if (take.forward) this.answeredEarly.add(id);
+      const answer = take.answer;
+      this.earlyWrites = this.earlyWrites
+        .then(() => answer)
+        .then(
+          (result) => this.write({ jsonrpc: "2.0", id, result }).then(() => take.answered?.()),
+          // No early answer after all: the server answers it, as any other message.
+          () => {
+            this.answeredEarly.delete(id);
+            if (!take.forward) this.handOver(value);
+          },
+        );
+    }
+    if (!take || take.forward) this.waiting.push({ value, checked: false });
+  }
+
+  private handOver(value: unknown): void {
+    if (this.check) this.checkAndDeliver(value);
+    else this.waiting.push({ value, checked: false });
+  }
+
+  private checkAndDeliver(value: unknown): void {
+    const parsed = this.check!(value);
     if (parsed.success) {
       this.onmessage?.(parsed.data);
       return;

@@ -10,14 +10,28 @@
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { type LoggingLevel, LoggingLevelSchema } from "@modelcontextprotocol/sdk/types.js";
-import type { Logger, LogLevel } from "../common/log.js";
+import type { LogEntry, Logger, LogLevel } from "../common/log.js";
 import { whenClosed } from "./lifecycle.js";
 import { wrapRequestHandler } from "./sdkInternals.js";
+import { SERVER_NAME } from "./serverIdentity.js";
 
 export const DEFAULT_CLIENT_LOG_LEVEL: LoggingLevel = "warning";
 const MCP_LEVEL: Record<LogLevel, LoggingLevel> = { debug: "debug", info: "info", warn: "warning", error: "error" };
 /** debug < info < notice < warning < error < critical < alert < emergency, as MCP orders them. */
 const severity = (level: LoggingLevel) => LoggingLevelSchema.options.indexOf(level);
+
+/**
+ * Entries logged before the server was connected (the stdio entry holds them
+ * while the SDK loads), sent now by the same rule: the default level, so only
+ * warnings and errors; the client has initialised (it was answered early).
+ */
+export function forwardHeldLogs(server: McpServer, entries: readonly LogEntry[], loggerName = SERVER_NAME): void {
+  for (const entry of entries) {
+    const level = MCP_LEVEL[entry.level];
+    if (severity(level) < severity(DEFAULT_CLIENT_LOG_LEVEL)) continue;
+    server.sendLoggingMessage({ level, logger: loggerName, data: entry.message }).catch(() => {});
+  }
+}
 
 /** Subscribe one server to the log for as long as its connection lasts. */
 export function forwardLogsToClient(server: McpServer, log: Logger, loggerName: string): void {

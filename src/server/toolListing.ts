@@ -52,9 +52,3 @@ export function listingOf(def: ToolDefinition): ToolListing {
     write: def.write,
   };
 }
-
-/** The tools/list entry of a listing (without our own `write` flag). */
-export function toolOf(listing: ToolListing): Omit<ToolListing, "write"> {
-  const { write: _write, ...tool } = listing;
-  return tool;
-}

@@ -17,32 +17,23 @@ import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprot
 import { ToolError } from "../common/errors.js";
 import type { Services } from "../domain/runtime.js";
 import { actorOf, admittedOf, scopesOf } from "./actor.js";
+import { toolOf, toolPlanOf, toolsListResult } from "./handshake.js";
 import { errorResult, runTool } from "./runTool.js";
 import { admitCall, grants, insufficientScope, scopeNeeded } from "./toolAccess.js";
-import { planTools, type ToolPlan, unknownTool } from "./toolAvailability.js";
-import { preloadTools, toolCatalogue, toolDefinition } from "./toolCatalogue.js";
-import { type ToolListing, toolOf } from "./toolListing.js";
-
-/** The tools this configuration offers and why it withholds the others, computed once per server. */
-function toolPlan(services: Services): () => Promise<ToolPlan<ToolListing>> {
-  let plan: Promise<ToolPlan<ToolListing>> | undefined;
-  return () => {
-    plan ??= toolCatalogue().then((all) => planTools(all, services));
-    return plan;
-  };
-}
+import { unknownTool } from "./toolAvailability.js";
+import { preloadTools, toolDefinition } from "./toolCatalogue.js";
 
 export function serveTools(server: McpServer, services: Services): void {
-  const planOf = toolPlan(services);
+  const planOf = () => toolPlanOf(services);
   const answer = (error: ToolError) => services.redactor.value(errorResult(error.toPayload(), { sandbox: services.sandbox }));
 
   server.server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => {
-    const { available } = await planOf();
     // A client lists the tools first and calls one later: load them meanwhile, after this answer is sent.
     preloadTools();
     const scopes = scopesOf(extra);
-    const shown = scopes === null ? available : available.filter((t) => grants(scopes, scopeNeeded(t)));
-    return { tools: shown.map(toolOf) };
+    if (scopes === null) return toolsListResult(services);
+    const { available } = await planOf();
+    return { tools: available.filter((t) => grants(scopes, scopeNeeded(t))).map(toolOf) };
   });
 
   server.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
