@@ -239,7 +239,7 @@ async function main(): Promise<void> {
       return;
     }
     // Parsed by us, never by dotenv's config(), which may print to stdout (JSON-RPC's, in stdio mode).
-    const dotenvWarnings = loadDotenvFile();
+    const dotenvWarnings = await loadDotenvFile();
     cfg = loadConfig(process.env);
     cfg.warnings.push(...dotenvWarnings);
     checkToolSelection(cfg.tools, await toolCatalogue());

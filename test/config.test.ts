@@ -157,15 +157,15 @@ describe("credentials in a URL are never quoted", () => {
 });
 
 describe("the .env file", () => {
-  it("fills only variables the environment does not set, and a folder without one changes nothing", () => {
+  it("fills only variables the environment does not set, and a folder without one changes nothing", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "alturl-env-"));
     try {
       writeFileSync(path.join(dir, ".env"), "VICIDIAL_USER=fromfile\nVICIDIAL_SOURCE=filesrc\n# a comment\nDOTENV_CONFIG_DEBUG=true\n");
       const env: Record<string, string> = { VICIDIAL_USER: "fromenv" };
-      expect(loadDotenvFile({ cwd: dir, env })).toEqual([]);
+      expect(await loadDotenvFile({ cwd: dir, env })).toEqual([]);
       expect(env).toEqual({ VICIDIAL_USER: "fromenv", VICIDIAL_SOURCE: "filesrc", DOTENV_CONFIG_DEBUG: "true" });
       const untouched: Record<string, string> = {};
-      expect(loadDotenvFile({ cwd: path.join(dir, "nowhere"), env: untouched })).toEqual([]);
+      expect(await loadDotenvFile({ cwd: path.join(dir, "nowhere"), env: untouched })).toEqual([]);
       expect(untouched).toEqual({});
     } finally {
       rmSync(dir, { recursive: true, force: true });

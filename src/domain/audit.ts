@@ -7,7 +7,6 @@
  * `timeoutMs`, and every failed append is reported (a warning in the tool's
  * result and a line on stderr), never silently lost.
  */
-import { randomUUID } from "node:crypto";
 import { appendFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Redactor } from "../common/redact.js";
@@ -84,7 +83,8 @@ export class AuditLog {
 
   /** Record a write's intent before it is sent; returns its change id and a warning when the line could not be written. */
   async begin(intent: AuditIntent): Promise<{ changeId: string; warning: string | null }> {
-    const changeId = randomUUID();
+    // The global Web Crypto, not node:crypto: that module costs the start of every stdio launch, and this runs only on a write.
+    const changeId = globalThis.crypto.randomUUID();
     const warning = await this.append({ ...intent, change_id: changeId, after: intent.after ?? null, result: "PENDING" });
     return { changeId, warning };
   }
