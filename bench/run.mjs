@@ -43,6 +43,7 @@ import {
   sleep,
   spawnToExit,
 } from "./lib.mjs";
+import { memory as measureMemory, memorySection } from "./memory.mjs";
 
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 21);
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
@@ -405,72 +406,6 @@ async function planBench() {
   return { runs: PLAN_RUNS, parallel: pick(parallel), serial: pick(serial), bytes: parallel[0].bytes };
 }
 
-// ---- 4. memory ------------------------------------------------------------
-
-/** `list_alt_urls` calls one at a time (alternating two campaigns), with `at(i)` after call i. */
-async function drive(srv, calls, at) {
-  for (let i = 1; i <= calls; i++) {
-    await srv.callTool("list_alt_urls", { campaign_id: i % 2 ? "2001" : "3001" });
-    await at(i);
-  }
-}
-
-async function memory() {
-  log("memory ...");
-  const sandbox = await sandboxProcess();
-  const env = { VICIDIAL_URL: sandbox.url, ...CREDENTIALS };
-  const marks = new Set([100, 1000, MEMORY_CALLS]);
-  const probeScript = path.join(ROOT, "bench", "heap-probe.mjs");
-  const heapLines = (p) => [...p.stderr.matchAll(/^HEAP (.*)$/gm)].map((m) => JSON.parse(m[1]));
-  try {
-    const MB = 1048576;
-    // Resident size, untouched by any forced collection (the probe only reads the heap's spaces), in
-    // MEMORY_RUNS fresh processes: the figure after 100 calls varies by a few MB from run to run.
-    const runs = [];
-    for (let run = 0; run < MEMORY_RUNS; run++) {
-      const srv = new RpcProcess(["--import", probeScript, ENTRY], env);
-      const rss = {};
-      await srv.handshake();
-      await drive(srv, MEMORY_CALLS, async (i) => {
-        if (!marks.has(i)) return;
-        await sleep(300);
-        rss[i] = rssMb(srv.pid);
-        process.kill(srv.pid, "SIGUSR2");
-        await sleep(50);
-      });
-      await srv.close();
-      const spaces = Object.fromEntries(
-        [...marks].map((n, i) => {
-          const s = heapLines(srv)[i].spaces;
-          return [n, { young: s.new_space / MB, old: s.old_space / MB, code: s.code_space / MB, large: s.large_object_space / MB }];
-        }),
-      );
-      runs.push({ rss, spaces, growth: rss[MEMORY_CALLS] / rss[100] - 1 });
-    }
-    const byGrowth = [...runs].sort((a, b) => a.growth - b.growth);
-    const { rss, spaces } = byGrowth[byGrowth.length >> 1];
-    // Live heap after a full collection, in a second process: a leak would show here.
-    const probe = new RpcProcess(["--expose-gc", "--import", probeScript, ENTRY], env);
-    await probe.handshake();
-    await drive(probe, MEMORY_CALLS, async (i) => {
-      if (i !== 100 && i !== MEMORY_CALLS) return;
-      process.kill(probe.pid, "SIGUSR2");
-      await sleep(300);
-    });
-    await probe.close();
-    const heaps = heapLines(probe);
-    const live = {
-      first: heaps[0].heapUsed / MB,
-      last: heaps[1].heapUsed / MB,
-      reservedFirst: heaps[0].heapTotal / MB,
-      reservedLast: heaps[1].heapTotal / MB,
-    };
-    return { rss, spaces, live, growth: rss[MEMORY_CALLS] / rss[100] - 1, growths: runs.map((r) => r.growth) };
-  } finally {
-    await sandbox.close();
-  }
-}
-
 // ---- 7. deliveries --------------------------------------------------------
 
 const BIG_DAY = "2026-11-20";
@@ -722,7 +657,6 @@ async function ingroupCreate() {
 
 // ---- report ---------------------------------------------------------------
 
-const pct = (x) => `${(x * 100).toFixed(1)} %`;
 const verdict = (ok) => (ok ? "met" : "**missed**");
 
 /** Section 1's lines. */
@@ -774,27 +708,6 @@ function clientSection(cw) {
       .join(", ")}.`,
     "",
     `What limits it: the client's own work. Its \`listTools\` validates the answer and compiles every tool's output schema with ajv before it returns, while the server's part is its start (section 1); the SDK the server loads once the list is sent runs in the server's process meanwhile. That compile alone, in this process (ajv already warm, as it is here from the second run on): **${fmt(cw.compile)}** (median of ${cw.runs}); in a fresh process, as in a client that has just started: **${fmt(cw.freshCompile)}** (median of ${cw.freshRuns}). The minimal server's one output schema: ${fmt(cw.minimalCompile, 2)}. ajv's cost grows with the number of subschemas it generates code for (every field of every result, the error shape in each tool), not with descriptions; shared definitions, type lists instead of unions and no repeated shapes are what a schema can save without dropping a field.`,
-    "",
-  ];
-}
-
-/** Section 4's lines. */
-function memorySection(mem) {
-  return [
-    "## 4. Memory: resident size of the server process",
-    "",
-    `| after calls | RSS | V8 young generation | V8 old generation | code | large objects |`,
-    `|---|---|---|---|---|---|`,
-    ...Object.entries(mem.rss).map(([n, mb]) => {
-      const s = mem.spaces[n];
-      return `| ${Number(n).toLocaleString("en")} | ${mb.toFixed(1)} MB | ${s.young.toFixed(1)} MB | ${s.old.toFixed(1)} MB | ${s.code.toFixed(1)} MB | ${s.large.toFixed(1)} MB |`;
-    }),
-    "",
-    `Growth from 100 to ${MEMORY_CALLS.toLocaleString("en")} calls: **${pct(mem.growth)}** (target under 15 %: ${verdict(mem.growth < 0.15)}), the median of ${mem.growths.length} fresh processes (${mem.growths.map(pct).join(", ")}; the table is that run). Calls are \`list_alt_urls\`, alternating two campaigns, one at a time, with no flag given to node. The V8 columns are the sizes V8 has reserved for each space, read in the same process without forcing a collection (bench/heap-probe.mjs).`,
-    "",
-    `Live heap after a full garbage collection (a second process, \`--expose-gc\` and bench/heap-probe.mjs): ${mem.live.first.toFixed(1)} MB after 100 calls, ${mem.live.last.toFixed(1)} MB after ${MEMORY_CALLS.toLocaleString("en")} (${pct(mem.live.last / mem.live.first - 1)}); V8's reserved heap ${mem.live.reservedFirst.toFixed(1)} MB, then ${mem.live.reservedLast.toFixed(1)} MB.`,
-    "",
-    "What limits it: nothing leaks (the live heap stays flat); the resident size grows when V8 grows a space. It doubles the young generation once the bytes that survived its minor collections add up to its size, and lets the old generation fill up to a multiple of the live heap before a full collection; both only happen when a call leaves objects behind that outlive it. On Node 20, three things did, about 3 KB per call: undici's top-level `request()` (it spreads its options into a new object and adds fields, and V8 gives each such object hidden classes of its own), an object spread per call in entry resolution, and in the SDK the failed zod checks of every incoming request against the response schemas and the AbortSignal it makes per request. Our two are gone from the code, the SDK's two are rewritten in the bundle (scripts/sdk-patches.mjs). What is left is mostly before the thousandth call: V8 touching pages of the young generation it already reserved, lazily compiled and optimised code, and the native allocator's arenas; from 1,000 to 10,000 calls the size barely moves.",
     "",
   ];
 }
@@ -918,7 +831,7 @@ if (process.env.BENCH_ONLY) {
   // For working on some sections: those printed, RESULTS.md left as it is (it holds one whole run).
   const sections = {
     cold: async () => coldSection(await coldStarts()),
-    memory: async () => memorySection(await memory()),
+    memory: async () => memorySection(await measureMemory({ calls: MEMORY_CALLS, runs: MEMORY_RUNS, credentials: CREDENTIALS, log })),
     client: async () => clientSection(await clientWaits()),
   };
   const lines = [];
@@ -932,7 +845,7 @@ if (process.env.BENCH_ONLY) {
 const cold = await coldStarts();
 const call = await perCall();
 const bulkResult = await bulk();
-const mem = await memory();
+const mem = await measureMemory({ calls: MEMORY_CALLS, runs: MEMORY_RUNS, credentials: CREDENTIALS, log });
 const planResult = await planBench();
 const auth = await authOverhead({ calls: AUTH_CALLS, log });
 const dl = await deliveries();

@@ -1,7 +1,7 @@
 /**
  * The server factory: one McpServer with the tools this configuration allows
  * (read-only mode offers no write tool at all; see toolAvailability.ts). Transports live apart
- * (src/index.ts for stdio, src/http.ts for Streamable HTTP).
+ * (src/entry/stdio.ts for stdio, src/entry/http.ts for Streamable HTTP).
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Services } from "../domain/runtime.js";
