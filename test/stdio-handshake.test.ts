@@ -13,6 +13,7 @@ import { loadConfig } from "../src/config/env.js";
 import { createServices, type Services } from "../src/domain/runtime.js";
 import { createServer } from "../src/server/createServer.js";
 import { initializeResult, toolsListResult } from "../src/server/handshake.js";
+import { call, spawnStdio } from "./helpers/harness.js";
 import { notJsonRpc, type RawStdio, spawnRaw } from "./helpers/rawStdio.js";
 
 const REAL = { VICIDIAL_URL: "http://127.0.0.1:9", VICIDIAL_USER: "apiuser", VICIDIAL_PASS: "secret-pass-1" };
@@ -81,6 +82,28 @@ describe("the built server over stdio", () => {
     expect(ids.filter((id) => id === "init")).toHaveLength(1);
     expect(ids.filter((id) => id === 2)).toHaveLength(1);
     expect(notJsonRpc(server.lines())).toEqual([]);
+  });
+
+  it("the server knows the capabilities the client gave in the initialize it answered early: a delete asks the person", async () => {
+    const asked: string[] = [];
+    const srv = await spawnStdio(
+      {},
+      {
+        elicit: (message) => {
+          asked.push(message);
+          return { action: "decline" };
+        },
+      },
+    );
+    try {
+      const rows = await call(srv.client, "list_alt_urls", { campaign_id: "2001" });
+      const id = (rows.structured.alt_urls as { id: number }[])[0]!.id;
+      const r = await call(srv.client, "delete_alt_url", { campaign_id: "2001", id });
+      expect(asked).toHaveLength(1);
+      expect(r.structured.error?.code).toBe("DECLINED");
+    } finally {
+      await srv.close();
+    }
   });
 
   it("answers a call sent right after initialize, without a tools/list first", async () => {
