@@ -28,7 +28,10 @@ afterEach(async () => {
 });
 
 function services(env: Record<string, string>): Services {
-  const s = createServices(loadConfig({ ...REAL, VICIDIAL_AUDIT_LOG: "off", ...env }), REAL.VICIDIAL_URL, { logLevel: "error" });
+  const s = createServices(loadConfig({ ...REAL, VICIDIAL_AUDIT_LOG: "off", ...env }), REAL.VICIDIAL_URL, {
+    sandbox: false,
+    logLevel: "error",
+  });
   opened.push(s);
   return s;
 }
@@ -52,7 +55,8 @@ describe("the early answers are the SDK's answers", () => {
   it.each([LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS.at(-1)!, "1999-01-01"])(
     "initialize asking for %s: the same version, capabilities, server info and instructions",
     async (version) => {
-      for (const env of [{}, { VICIDIAL_READ_ONLY: "true" }]) {
+      const envs: Record<string, string>[] = [{}, { VICIDIAL_READ_ONLY: "true" }];
+      for (const env of envs) {
         const s = services(env);
         expect(await initializeResult(s, version)).toEqual(await sdkAnswer(s, "initialize", { ...INIT, protocolVersion: version }));
       }
@@ -60,7 +64,8 @@ describe("the early answers are the SDK's answers", () => {
   );
 
   it("tools/list: the same tools, read-only mode and a tool selection applied", async () => {
-    for (const env of [{}, { VICIDIAL_READ_ONLY: "true" }, { VICIDIAL_TOOLS: "list_campaigns,list_alt_urls" }]) {
+    const envs: Record<string, string>[] = [{}, { VICIDIAL_READ_ONLY: "true" }, { VICIDIAL_TOOLS: "list_campaigns,list_alt_urls" }];
+    for (const env of envs) {
       const s = services(env);
       expect(await toolsListResult(s)).toEqual(await sdkAnswer(s, "tools/list", {}));
     }
