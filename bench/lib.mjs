@@ -146,6 +146,22 @@ export async function sandboxProcess() {
   };
 }
 
+/**
+ * Every variant (name -> async function returning ms) run `runs` times, round
+ * by round, after two unmeasured rounds that warm the file cache: interleaved,
+ * so a drift in the machine's load hits all variants alike. The samples per variant.
+ */
+export async function interleavedRuns(variants, runs) {
+  const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  for (let round = -2; round < runs; round++) {
+    for (const [k, run] of Object.entries(variants)) {
+      const ms = await run();
+      if (round >= 0) samples[k].push(ms);
+    }
+  }
+  return samples;
+}
+
 /** Resident set size of a process in MB (Linux /proc, else ps). */
 export function rssMb(pid) {
   try {

@@ -29,6 +29,7 @@ import {
   ENTRY,
   fmt,
   freshOutputSchemaCompileMs,
+  interleavedRuns,
   machine,
   median,
   nowMs,
@@ -106,14 +107,7 @@ async function coldStarts() {
     minimalBundled: () => coldStart([minimalBundled]),
     floor: () => spawnToExit(["-e", ""]),
   };
-  const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
-  // Two unmeasured rounds warm the file cache; then rounds interleave the variants so load drifts hit all alike.
-  for (let round = -2; round < COLD_RUNS; round++) {
-    for (const [k, run] of Object.entries(variants)) {
-      const ms = await run();
-      if (round >= 0) samples[k].push(ms);
-    }
-  }
+  const samples = await interleavedRuns(variants, COLD_RUNS);
   const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
   const srv = new RpcProcess([ENTRY], real);
   await srv.handshake();
@@ -147,13 +141,7 @@ async function clientWaits() {
     oursSandbox: () => sdkClientStart([ENTRY], {}),
     minimal: () => sdkClientStart([path.join(ROOT, "bench", "minimal-server.mjs")]),
   };
-  const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
-  for (let round = -2; round < COLD_RUNS; round++) {
-    for (const [k, run] of Object.entries(variants)) {
-      const ms = await run();
-      if (round >= 0) samples[k].push(ms);
-    }
-  }
+  const samples = await interleavedRuns(variants, COLD_RUNS);
   const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
   const srv = new RpcProcess([ENTRY], real);
   await srv.handshake();
