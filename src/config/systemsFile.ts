@@ -9,6 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { isJsonObject } from "../common/json.js";
 import {
   CAMPAIGN_RE,
   CAMPAIGN_RULE,
@@ -89,10 +90,6 @@ function shown(v: unknown): string {
   return text === undefined ? String(v) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 function bool(where: string, v: unknown, fallback: boolean): boolean {
   if (v === undefined || v === null) return fallback;
   if (typeof v === "boolean") return v;
@@ -127,7 +124,7 @@ function list(where: string, v: unknown, fallback: string[] | null): string[] | 
 
 function systemEntry(name: string, raw: unknown, env: NodeJS.ProcessEnv, base: Config, warnings: string[]): SystemEntry {
   const at = `systems.${name}`;
-  if (!isObject(raw)) return fail(at, `expected the system's settings (url, user, pass_env, ...), got ${shown(raw)}`);
+  if (!isJsonObject(raw)) return fail(at, `expected the system's settings (url, user, pass_env, ...), got ${shown(raw)}`);
   for (const key of Object.keys(raw)) {
     if (PASSWORD_KEY.test(key)) {
       return fail(
@@ -206,11 +203,11 @@ function systemEntry(name: string, raw: unknown, env: NodeJS.ProcessEnv, base: C
  * single-system variable's value (`base`, from the environment) or its default.
  */
 export function parseSystems(doc: unknown, env: NodeJS.ProcessEnv, base: Config): Omit<SystemsFile, "file"> {
-  if (!isObject(doc)) return fail("(top level)", "expected a mapping with systems (and optionally default)");
+  if (!isJsonObject(doc)) return fail("(top level)", "expected a mapping with systems (and optionally default)");
   for (const key of Object.keys(doc)) {
     if (key !== "systems" && key !== "default") fail(key, "unknown key (the file takes systems and default)");
   }
-  if (!isObject(doc.systems) || Object.keys(doc.systems).length === 0) {
+  if (!isJsonObject(doc.systems) || Object.keys(doc.systems).length === 0) {
     return fail("systems", "expected at least one system, each under its name (e.g. staging: { url: sandbox })");
   }
   const warnings: string[] = [];

@@ -7,6 +7,7 @@
  * path (`entries[0].alt_urls[1].url`) and the fix.
  */
 import { ToolError } from "../common/errors.js";
+import { isJsonObject } from "../common/json.js";
 import {
   ENTRY_TYPES,
   type EntryType,
@@ -85,7 +86,6 @@ const ALIASES: Record<string, string> = {
   url_description: "description",
 };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const kind = (v: unknown): string =>
   v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a mapping" : `${typeof v} ${JSON.stringify(v)}`;
 
@@ -124,7 +124,7 @@ class Checker {
 export function validateDocument(raw: unknown, opts: ValidateOptions): ConfigDocument {
   const c = new Checker();
   const entries: DocEntry[] = [];
-  if (!isObject(raw)) {
+  if (!isJsonObject(raw)) {
     c.add("document", `is ${kind(raw)}, not a mapping with version and entries.`, EXAMPLE);
   } else {
     c.unknownKeys(raw, ["version", "entries"], "", "a document");
@@ -181,7 +181,7 @@ function documentInvalid(problems: Problem[]): ToolError {
 }
 
 function checkEntry(c: Checker, e: unknown, path: string, opts: ValidateOptions): DocEntry | null {
-  if (!isObject(e)) {
+  if (!isJsonObject(e)) {
     c.add(path, `is ${kind(e)}, not an entry.`, 'Write each entry as a mapping: "- campaign_id: \\"2001\\"" with its alt_urls.');
     return null;
   }
@@ -297,7 +297,7 @@ function checkRow(
   path: string,
   o: { type: EntryType; policy: UrlPolicy; allowCredentialVariables: boolean },
 ): DocRow | null {
-  if (!isObject(r)) {
+  if (!isJsonObject(r)) {
     c.add(
       path,
       `is ${kind(r)}, not a row.`,

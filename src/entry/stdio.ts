@@ -9,6 +9,7 @@
  */
 import path from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { isJsonObject } from "../common/json.js";
 import type { LogEntry } from "../common/log.js";
 import type { Services } from "../domain/runtime.js";
 import { initializeResult, toolsListResult } from "../server/handshake.js";
@@ -21,23 +22,22 @@ const IDLE_LOAD_MS = 200;
 const MAX_HELD = 50;
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const isId = (v: unknown) => typeof v === "string" || Number.isInteger(v);
 
 /** Exactly what the SDK's schema accepts as initialize's params, so an early answer is never one the SDK would have refused. */
 function isInitializeParams(p: unknown): p is { protocolVersion: string } {
   return (
-    isObject(p) &&
+    isJsonObject(p) &&
     typeof p.protocolVersion === "string" &&
-    isObject(p.capabilities) &&
-    Object.values(p.capabilities).every((c) => c === undefined || isObject(c)) &&
-    isObject(p.clientInfo) &&
+    isJsonObject(p.capabilities) &&
+    Object.values(p.capabilities).every((c) => c === undefined || isJsonObject(c)) &&
+    isJsonObject(p.clientInfo) &&
     typeof p.clientInfo.name === "string" &&
     typeof p.clientInfo.version === "string"
   );
 }
 
-const isListParams = (p: unknown) => p === undefined || (isObject(p) && (p.cursor === undefined || typeof p.cursor === "string"));
+const isListParams = (p: unknown) => p === undefined || (isJsonObject(p) && (p.cursor === undefined || typeof p.cursor === "string"));
 
 /**
  * What to answer before the server is loaded: the first initialize (answered,

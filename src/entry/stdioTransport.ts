@@ -18,6 +18,7 @@
  */
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { isJsonObject } from "../common/json.js";
 import { TopLevelIdScanner } from "./jsonRpcId.js";
 
 /** Every message a client sends this server is small; 1 MiB, as over HTTP, is far more than any call needs. */
@@ -258,8 +259,7 @@ export class LimitedStdioTransport implements Transport {
   }
 
   private beforeStart(value: unknown): void {
-    const take =
-      typeof value === "object" && value !== null && !Array.isArray(value) ? this.early?.take(value as Record<string, unknown>) : undefined;
+    const take = isJsonObject(value) ? this.early?.take(value) : undefined;
     if (!take) this.early?.other();
     if (take?.answer) {
       const { id } = value as { id: string | number };

@@ -17,13 +17,12 @@
  *   the reference as `else`: one type check decides, no branch is tried.
  * - `propertyNames: {type: "string"}` goes (every JSON property name is one).
  */
+import { isJsonObject } from "../common/json.js";
 
 type Json = Record<string, unknown>;
 
 /** Marks a rendered object with the name of the shared shape it came from; removed here. */
 export const SHAPE_NAME_KEY = "x-shape-name";
-
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * JSON with object keys sorted: the same shape gives the same text wherever
@@ -70,8 +69,8 @@ function shapesIn(root: Json): Map<string, Occurrence[]> {
       for (const [i, v] of node.entries()) visit(node, i, v, hint);
       return;
     }
-    if (!isObject(node)) return;
-    if (isObject(node.properties) && node !== root) {
+    if (!isJsonObject(node)) return;
+    if (isJsonObject(node.properties) && node !== root) {
       const key = shapeKey(node, seen);
       const list = found.get(key) ?? [];
       list.push({ holder, at, node, hint });
@@ -79,8 +78,8 @@ function shapesIn(root: Json): Map<string, Occurrence[]> {
     }
     for (const [k, v] of Object.entries(node)) {
       const next = k === "items" ? `${hint}_item` : k === "additionalProperties" ? `${hint}_value` : hint;
-      if (k === "properties" && isObject(v)) for (const [p, s] of Object.entries(v)) visit(v, p, s, p);
-      else if (k === "definitions" && isObject(v)) for (const [d, s] of Object.entries(v)) visit(v, d, s, d);
+      if (k === "properties" && isJsonObject(v)) for (const [p, s] of Object.entries(v)) visit(v, p, s, p);
+      else if (k === "definitions" && isJsonObject(v)) for (const [d, s] of Object.entries(v)) visit(v, d, s, d);
       else visit(node, k, v, next);
     }
   };
@@ -97,7 +96,7 @@ function uniqueName(wanted: string, taken: Json): string {
 
 /** Writes each repeated object shape once under `definitions`, the largest first (its inner shapes then occur once less). */
 function shareRepeatedShapes(root: Json): void {
-  const definitions: Json = isObject(root.definitions) ? root.definitions : {};
+  const definitions: Json = isJsonObject(root.definitions) ? root.definitions : {};
   for (;;) {
     const repeated = [...shapesIn({ ...root, definitions }).entries()].filter(([, occ]) => occ.length > 1);
     if (repeated.length === 0) break;
@@ -154,7 +153,7 @@ function mergedByType(branches: unknown[]): Json | undefined {
   const merged: Json = {};
   let enumValues: unknown[] | undefined;
   for (const b of branches) {
-    if (!isObject(b) || typeof b.type !== "string" || types.some((t) => family(t) === family(b.type as string))) return undefined;
+    if (!isJsonObject(b) || typeof b.type !== "string" || types.some((t) => family(t) === family(b.type as string))) return undefined;
     types.push(b.type);
     for (const [k, v] of Object.entries(b)) {
       if (k === "type") continue;
@@ -172,19 +171,19 @@ function mergedByType(branches: unknown[]): Json | undefined {
   return { type: types, ...merged };
 }
 
-const isNull = (b: unknown) => isObject(b) && b.type === "null" && Object.keys(b).length === 1;
+const isNull = (b: unknown) => isJsonObject(b) && b.type === "null" && Object.keys(b).length === 1;
 
 /** Rewrites every `anyOf` that needs no branch tried (see the top of the file); others stay. */
 function resolveUnions(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(resolveUnions);
-  if (!isObject(node)) return node;
+  if (!isJsonObject(node)) return node;
   const out: Json = {};
   for (const [k, v] of Object.entries(node)) out[k] = resolveUnions(v);
   const branches = out.anyOf;
   if (!Array.isArray(branches)) return out;
   const { anyOf: _a, ...rest } = out;
   const refBranch = branches.length === 2 && branches.some(isNull) ? branches.find((b) => !isNull(b)) : undefined;
-  if (isObject(refBranch) && typeof refBranch.$ref === "string" && Object.keys(refBranch).length === 1)
+  if (isJsonObject(refBranch) && typeof refBranch.$ref === "string" && Object.keys(refBranch).length === 1)
     return { ...rest, if: { type: "null" }, else: refBranch };
   const merged = mergedByType(branches);
   return merged ? { ...merged, ...rest } : out;
@@ -192,14 +191,14 @@ function resolveUnions(node: unknown): unknown {
 
 function dropRedundant(node: unknown): void {
   if (Array.isArray(node)) for (const v of node) dropRedundant(v);
-  if (!isObject(node)) return;
+  if (!isJsonObject(node)) return;
   if (canonical(node.propertyNames) === canonical({ type: "string" })) delete node.propertyNames;
   for (const v of Object.values(node)) dropRedundant(v);
 }
 
 function dropShapeNames(node: unknown): void {
   if (Array.isArray(node)) for (const v of node) dropShapeNames(v);
-  if (!isObject(node)) return;
+  if (!isJsonObject(node)) return;
   delete node[SHAPE_NAME_KEY];
   for (const v of Object.values(node)) dropShapeNames(v);
 }
