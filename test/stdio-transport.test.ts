@@ -179,11 +179,13 @@ describe("LimitedStdioTransport before the server is connected (listen, then sta
     expect(e.others).toEqual([1, 1]);
   });
 
-  it("a stdin that ends before the server connects is reported to it once it does", async () => {
-    const h = harness(undefined, early().handler);
+  it("a stdin that ends before the server connects asks for the server, and is reported to it once it connects", async () => {
+    const e = early();
+    const h = harness(undefined, e.handler);
     h.transport.listen();
     h.stdin.end();
     await h.settle();
+    expect(e.others).toEqual([1]);
     expect(h.closed()).toBe(0);
     await h.transport.start();
     await h.settle();

@@ -9,7 +9,7 @@
  */
 import path from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { isJsonObject } from "../common/json.js";
+import { isJsonObject, type JsonObject } from "../common/json.js";
 import type { LogEntry } from "../common/log.js";
 import type { Services } from "../domain/runtime.js";
 import { initializeResult, toolsListResult } from "../server/handshake.js";
@@ -21,7 +21,6 @@ const IDLE_LOAD_MS = 200;
 /** Log entries kept for the client while the server loads; more are on stderr only. */
 const MAX_HELD = 50;
 
-type Json = Record<string, unknown>;
 const isId = (v: unknown) => typeof v === "string" || Number.isInteger(v);
 
 /** Exactly what the SDK's schema accepts as initialize's params, so an early answer is never one the SDK would have refused. */
@@ -48,7 +47,7 @@ const isListParams = (p: unknown) => p === undefined || (isJsonObject(p) && (p.c
 export function earlyHandshake(services: Services, needServer: () => void): EarlyHandler {
   let initialized = false;
   let listed = false;
-  const take = (m: Json): EarlyTake | undefined => {
+  const take = (m: JsonObject): EarlyTake | undefined => {
     if (m.jsonrpc === "2.0" && isId(m.id)) {
       if (!initialized && m.method === "initialize" && isInitializeParams(m.params)) {
         initialized = true;
@@ -113,9 +112,6 @@ export async function runStdio(opts: StdioOptions): Promise<void> {
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  // stdin may end before any message asked for the server: it is loaded to hear that too, and stops.
-  process.stdin.once("end", () => needServer());
-  process.stdin.once("close", () => needServer());
   // What is logged while the server loads (a refused message, say) reaches the client too, once it is connected.
   const held: LogEntry[] = [];
   const stopHolding = services.log.subscribe((entry) => void (held.length < MAX_HELD && held.push(entry)));

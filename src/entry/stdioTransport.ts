@@ -18,7 +18,7 @@
  */
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
-import { isJsonObject } from "../common/json.js";
+import { isJsonObject, type JsonObject } from "../common/json.js";
 import { TopLevelIdScanner } from "./jsonRpcId.js";
 
 /** Every message a client sends this server is small; 1 MiB, as over HTTP, is far more than any call needs. */
@@ -40,8 +40,8 @@ export interface StdioTransportOptions {
 
 export interface EarlyHandler {
   /** A JSON object that came before start(): what to do with it (see EarlyTake), or undefined to leave it to the server. */
-  take(message: Record<string, unknown>): EarlyTake | undefined;
-  /** Something came before start() that is left to the server, or refused here (too large, not JSON). */
+  take(message: JsonObject): EarlyTake | undefined;
+  /** Something came before start() that is left to the server, refused here (too large, not JSON), or the end of stdin. */
   other(): void;
 }
 
@@ -141,6 +141,8 @@ export class LimitedStdioTransport implements Transport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Ended before a server was connected: one is needed to hear it (and stop).
+    if (!this.started) this.early?.other();
     this.stdin.off("data", this.onData);
     this.stdin.off("end", this.onEnd);
     this.stdin.off("close", this.onEnd);

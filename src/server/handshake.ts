@@ -3,7 +3,7 @@
  * and tools/list, computed without the SDK or zod: the stdio entry gives them
  * while the SDK is still to be loaded (src/entry/stdio.ts), and the SDK's
  * handlers give the same ones once it is (toolServing.ts, createServer.ts).
- * test/sdk-internals.test.ts holds the SDK to the same initialize answer.
+ * test/stdio-handshake.test.ts holds the SDK to the same answers.
  */
 import type { Services } from "../domain/runtime.js";
 import { SERVER_CAPABILITIES, SERVER_INFO, serverInstructions } from "./serverIdentity.js";
