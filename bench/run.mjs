@@ -23,6 +23,7 @@ import path from "node:path";
 import { build } from "esbuild";
 import { Agent, request } from "undici";
 import { defaultSeed, startSandbox } from "../dist/sandbox/index.js";
+import { NODE_BUNDLE } from "../scripts/node-bundle.mjs";
 import { authOverhead } from "./auth-overhead.mjs";
 import {
   coldStart,
@@ -89,12 +90,8 @@ async function coldStarts() {
   await build({
     entryPoints: [path.join(ROOT, "bench", "minimal-server.mjs")],
     outfile: minimalBundled,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
-    logLevel: "warning",
+    // Bundled as this server is, so the comparison is like for like.
+    ...NODE_BUNDLE,
   });
   // Nothing is contacted before a tool call; the address only has to be valid.
   const real = { VICIDIAL_URL: "http://127.0.0.1:9", ...CREDENTIALS };

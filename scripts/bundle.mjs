@@ -19,6 +19,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { writeBundleMeta } from "./bundle-meta.mjs";
+import { NODE_BUNDLE } from "./node-bundle.mjs";
 import { ownSourceMapsOnly } from "./own-sourcemaps.mjs";
 import { sdkPatches } from "./sdk-patches.mjs";
 import { thirdPartyLicences } from "./third-party-licenses.mjs";
@@ -66,12 +67,7 @@ async function handshakeFacts() {
         loader: "ts",
       },
       outfile: file,
-      bundle: true,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
-      logLevel: "warning",
+      ...NODE_BUNDLE,
     });
     const facts = await import(pathToFileURL(file).href);
     return {
@@ -95,14 +91,9 @@ try {
       "sandbox/index": "src/sandbox/index.ts",
     },
     outdir: staging,
-    bundle: true,
+    ...NODE_BUNDLE,
     splitting: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
     chunkNames: "chunks/[name]-[hash]",
-    // CommonJS dependencies (dotenv, undici) call require(); ESM output needs one.
-    banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
     // Whitespace and syntax minified (a tenth less start-up time: less source for V8 to scan and compile);
     // identifiers kept, so stack traces name their functions, and our own code maps back to TypeScript.
     // Licence comments are dropped from the code: each library's full notice is in THIRD_PARTY_LICENSES.txt.
@@ -111,7 +102,6 @@ try {
     minifySyntax: true,
     sourcemap: "linked",
     metafile: true,
-    logLevel: "warning",
     plugins: [zodEnglishOnly, sdkPatches],
     define,
   });
