@@ -9,15 +9,16 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
-import { closedPort, deliveriesSeed, localDay, reportRequests, type Shown, sandboxUser } from "./helpers/deliveries.js";
+import { closedPort, deliveriesSeed, localDay, reportRequests, type Shown } from "./helpers/deliveries.js";
 import { call, type Spawned, spawnStdio } from "./helpers/harness.js";
+import { adminUser } from "./helpers/sandboxUsers.js";
 
 // The server's own password for the last describe: VICIdial keeps letters, digits, - and _.
 const SERVER_PASS = fc.sample(fc.stringMatching(/^[A-Za-z0-9_-]{10,16}$/), { numRuns: 1, seed: Date.now() })[0]!;
 
 let sandbox: Sandbox;
 beforeAll(async () => {
-  const seed = deliveriesSeed(await closedPort(), await closedPort(), [sandboxUser({ user: "rnduser", pass: SERVER_PASS })]);
+  const seed = deliveriesSeed(await closedPort(), await closedPort(), [adminUser({ user: "rnduser", pass: SERVER_PASS })]);
   sandbox = await startSandbox({ seed });
 });
 afterAll(async () => {

@@ -9,6 +9,7 @@ import type { Sandbox } from "../src/sandbox/index.js";
 import { defaultSeed, type SandboxAltUrl, type SandboxRequestRecord, type SandboxSeed } from "../src/sandbox/index.js";
 import { isWriteRequest } from "./helpers/assertions.js";
 import { type InProcess, inProcess } from "./helpers/harness.js";
+import { adminUser } from "./helpers/sandboxUsers.js";
 
 /** The API user's password: distinctive, so its absence from any output can be checked. */
 export const SECRET = "Zq9-secret_pw";
@@ -17,17 +18,7 @@ export const API_USER = "mcpsafe";
 /** The default seed plus the safety API user and any extra rows. */
 export function safetySeed(extraRows: SandboxAltUrl[] = []): SandboxSeed {
   const seed = defaultSeed();
-  seed.users.push({
-    user: API_USER,
-    pass: SECRET,
-    user_level: 9,
-    user_group: "ADMIN",
-    active: "Y",
-    vdc_agent_api_access: 1,
-    modify_campaigns: 1,
-    view_reports: 1,
-    api_allowed_functions: " ALL_FUNCTIONS ",
-  });
+  seed.users.push(adminUser({ user: API_USER, pass: SECRET }));
   seed.vicidial_url_multi.push(...extraRows);
   seed.next_url_id = Math.max(seed.next_url_id ?? 1, ...seed.vicidial_url_multi.map((r) => r.url_id + 1));
   return seed;

@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Sandbox, type SandboxAltUrl, type SandboxSeed, seedFromTranscript, startSandbox } from "../src/sandbox/index.js";
+import { adminUser } from "./helpers/sandboxUsers.js";
 
 interface Seen {
   path: string;
@@ -93,19 +94,7 @@ const url = (name: string) => `${target.base}/${name}?lead=--A--lead_id--B--&s=-
 function exampleSeed(): SandboxSeed {
   const seed = seedFromTranscript({
     user_groups: [{ user_group: "ADMIN", allowed_campaigns: " -ALL-CAMPAIGNS- - -", allowed_reports: "ALL REPORTS" }],
-    users: [
-      {
-        user: "6666",
-        pass: "1234",
-        user_level: 9,
-        user_group: "ADMIN",
-        active: "Y",
-        vdc_agent_api_access: 1,
-        modify_campaigns: 1,
-        view_reports: 1,
-        api_allowed_functions: " ALL_FUNCTIONS ",
-      },
-    ],
+    users: [adminUser({ user: "6666", pass: "1234" })],
     campaigns: [
       { campaign_id: "ALTTEST", campaign_name: "Alt URL test campaign", active: "Y", dispo_call_url: "ALT" },
       { campaign_id: "PLAIN", campaign_name: "Plain dispo URL", active: "Y", dispo_call_url: `${target.base}/plain?l=--A--lead_id--B--` },

@@ -8,6 +8,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { defaultSeed, type Sandbox } from "../../src/sandbox/index.js";
 import type { SandboxSeed, SandboxUser } from "../../src/sandbox/types.js";
+import { adminUser } from "./sandboxUsers.js";
 
 export interface Crm {
   port: number;
@@ -59,17 +60,6 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-const user = (u: Partial<SandboxUser> & Pick<SandboxUser, "user" | "pass">): SandboxUser => ({
-  user_level: 9,
-  user_group: "ADMIN",
-  active: "Y",
-  vdc_agent_api_access: 1,
-  modify_campaigns: 1,
-  view_reports: 1,
-  api_allowed_functions: " ALL_FUNCTIONS ",
-  ...u,
-});
-
 /**
  * The default seed, plus campaign 4001 (ALT) with rows 200 to 203 firing for
  * SALE at the CRM: a 200, a closed port, a silent handler, a multi-line
@@ -101,7 +91,7 @@ export function deliveriesSeed(crmPort: number, refusedPort: number, extraUsers:
     });
   }
   seed.next_url_id = 300;
-  seed.users.push(user({ user: "noreports", pass: "noreports1", view_reports: 0, note: "View Reports off" }), ...extraUsers);
+  seed.users.push(adminUser({ user: "noreports", pass: "noreports1", view_reports: 0, note: "View Reports off" }), ...extraUsers);
   return seed;
 }
 
@@ -131,5 +121,3 @@ export interface Shown {
   variables: Record<string, string>;
   uniqueid: string;
 }
-
-export { user as sandboxUser };
